@@ -1,0 +1,108 @@
+"""Who may do what. The one access policy shared by the API, the pages and the CLI.
+
+Domain functions call :func:`require` before they touch data; templates only decide what
+to *show*, never what is *allowed*. Each capability adds its permissions here so the whole
+policy can be read in one screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from heard.errors import Forbidden, NotAuthenticated
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    PEOPLE_PARTNER = "people_partner"
+    LEADER = "leader"
+    MEMBER = "member"
+    CX_LEAD = "cx_lead"
+    AGENT = "agent"
+    EXECUTIVE = "executive"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Admin",
+    Role.PEOPLE_PARTNER: "People partner",
+    Role.LEADER: "Leader",
+    Role.MEMBER: "Member",
+    Role.CX_LEAD: "CX lead",
+    Role.AGENT: "Agent",
+    Role.EXECUTIVE: "Executive viewer",
+}
+
+
+class Permission(StrEnum):
+    # foundation
+    MANAGE_USERS = "users:manage"
+    MANAGE_TOKENS = "tokens:manage"
+    IMPORT_PEOPLE = "people:import"
+    VIEW_PEOPLE = "people:view"
+    VIEW_ORG = "org:view"
+    VIEW_AUDIT = "audit:view"
+    USE_OWN_TOKENS = "tokens:own"
+
+
+_EVERYONE = {Permission.VIEW_ORG}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(
+        _EVERYONE
+        | {
+            Permission.MANAGE_USERS,
+            Permission.MANAGE_TOKENS,
+            Permission.IMPORT_PEOPLE,
+            Permission.VIEW_PEOPLE,
+            Permission.VIEW_AUDIT,
+            Permission.USE_OWN_TOKENS,
+        }
+    ),
+    Role.PEOPLE_PARTNER: frozenset(
+        _EVERYONE | {Permission.IMPORT_PEOPLE, Permission.VIEW_PEOPLE, Permission.USE_OWN_TOKENS}
+    ),
+    Role.LEADER: frozenset(_EVERYONE | {Permission.VIEW_PEOPLE}),
+    Role.MEMBER: frozenset(_EVERYONE),
+    Role.CX_LEAD: frozenset(_EVERYONE | {Permission.USE_OWN_TOKENS}),
+    Role.AGENT: frozenset(_EVERYONE),
+    Role.EXECUTIVE: frozenset(_EVERYONE | {Permission.VIEW_PEOPLE}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Whoever is asking: a signed-in user, an API token's owner, or the local operator."""
+
+    user_id: int | None
+    name: str
+    email: str
+    role: Role
+    person_id: int | None = None
+    via: str = "session"  # session | token | cli
+
+    @property
+    def label(self) -> str:
+        return f"{self.email} ({self.via})"
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+
+# The CLI runs on the server with direct database access; it acts as the operator.
+OPERATOR = Actor(
+    user_id=None, name="operator", email="operator@localhost", role=Role.ADMIN, via="cli"
+)
+
+
+def require(actor: Actor | None, permission: Permission) -> Actor:
+    """Return the actor if allowed, raise otherwise. Call this first in domain functions."""
+    if actor is None:
+        raise NotAuthenticated("sign in first")
+    if not actor.can(permission):
+        raise Forbidden(f"your role ({actor.role.label}) may not do this: {permission.value}")
+    return actor

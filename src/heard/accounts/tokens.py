@@ -1,0 +1,89 @@
+"""API tokens for machine access. The secret is shown once; only its hash is stored."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from heard import audit
+from heard.accounts.policy import Actor, Permission, require
+from heard.accounts.signin import hash_token
+from heard.accounts.users import actor_for, get_user_by_email
+from heard.errors import NotFound
+from heard.store.engine import utcnow
+from heard.store.tables.accounts import ApiToken, User
+
+TOKEN_START = "heard_"
+
+
+@dataclass(frozen=True)
+class NewToken:
+    id: int
+    prefix: str
+    secret: str  # shown to the user once, never stored
+
+
+def create_token(session: Session, actor: Actor, *, email: str, name: str) -> NewToken:
+    require(actor, Permission.MANAGE_TOKENS)
+    user = get_user_by_email(session, email)
+    prefix = secrets.token_hex(4)
+    secret = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken(user_id=user.id, name=name, prefix=prefix, token_hash=hash_token(secret))
+    session.add(token)
+    session.flush()
+    audit.record(session, actor, "token.create", user.email, token=prefix, name=name)
+    return NewToken(token.id, prefix, secret)
+
+
+def revoke_token(session: Session, actor: Actor, prefix: str) -> None:
+    require(actor, Permission.MANAGE_TOKENS)
+    token = session.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
+    if token is None:
+        raise NotFound(f"no token with prefix {prefix}")
+    token.revoked_at = token.revoked_at or utcnow()
+    audit.record(session, actor, "token.revoke", prefix)
+
+
+def list_tokens(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    require(actor, Permission.MANAGE_TOKENS)
+    rows = session.execute(
+        select(ApiToken, User.email).join(User).order_by(ApiToken.created_at.desc())
+    )
+    return [
+        {
+            "prefix": t.prefix,
+            "name": t.name,
+            "user": email,
+            "created_at": t.created_at.isoformat(timespec="seconds"),
+            "last_used_at": t.last_used_at.isoformat(timespec="seconds")
+            if t.last_used_at
+            else None,
+            "revoked": t.revoked_at is not None,
+        }
+        for t, email in rows
+    ]
+
+
+def token_actor(session: Session, secret: str) -> Actor | None:
+    if not secret.startswith(TOKEN_START):
+        return None
+    row = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_token(secret))
+    ).first()
+    if row is None:
+        return None
+    token, user = row
+    if token.revoked_at is not None or not user.active:
+        return None
+    # Writing on every request would serialise API traffic on SQLite; minute precision is plenty.
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+    return actor_for(user, "token")

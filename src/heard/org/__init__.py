@@ -1,0 +1,1 @@
+"""The organisation: departments, teams in a leadership hierarchy, and people."""

@@ -1,0 +1,117 @@
+"""Read the organisation chart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from heard import audit
+from heard.accounts.policy import Actor, Permission, require
+from heard.errors import NotFound
+from heard.store.tables.org import Department, Person, Team
+
+
+def org_summary(session: Session, actor: Actor) -> dict[str, int]:
+    require(actor, Permission.VIEW_ORG)
+    return {
+        "departments": session.scalar(select(func.count(Department.id))) or 0,
+        "teams": session.scalar(select(func.count(Team.id))) or 0,
+        "people": session.scalar(select(func.count(Person.id)).where(Person.active.is_(True))) or 0,
+    }
+
+
+def list_teams(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """Teams with their department, parent, leader and head count."""
+    require(actor, Permission.VIEW_ORG)
+    sizes = dict(
+        session.execute(
+            select(Person.team_id, func.count(Person.id))
+            .where(Person.active.is_(True))
+            .group_by(Person.team_id)
+        )
+        .tuples()
+        .all()
+    )
+    leaders = dict(session.execute(select(Person.id, Person.name)).all())
+    rows = session.execute(
+        select(Team, Department.name).join(Department).order_by(Department.name, Team.name)
+    )
+    return [
+        {
+            "id": team.id,
+            "name": team.name,
+            "department": dept,
+            "parent_id": team.parent_id,
+            "leader": leaders.get(team.leader_id) if team.leader_id else None,
+            "leader_id": team.leader_id,
+            "size": sizes.get(team.id, 0),
+        }
+        for team, dept in rows
+    ]
+
+
+def person_to_dict(person: Person, team: str, department: str) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "employee_id": person.employee_id,
+        "name": person.name,
+        "email": person.email,
+        "title": person.title,
+        "team": team,
+        "department": department,
+        "location": person.location,
+        "start_date": person.start_date.isoformat() if person.start_date else None,
+    }
+
+
+def list_people(
+    session: Session, actor: Actor, *, query: str = "", limit: int = 100, offset: int = 0
+) -> dict[str, Any]:
+    """The staff directory. Personal data, so every read is audited."""
+    require(actor, Permission.VIEW_PEOPLE)
+    stmt = (
+        select(Person, Team.name, Department.name)
+        .join(Team, Team.id == Person.team_id)
+        .join(Department, Department.id == Person.department_id)
+        .where(Person.active.is_(True))
+    )
+    if query:
+        like = f"%{query.lower()}%"
+        stmt = stmt.where(
+            func.lower(Person.name).like(like)
+            | func.lower(Person.email).like(like)
+            | func.lower(Team.name).like(like)
+        )
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.execute(stmt.order_by(Person.name).limit(limit).offset(offset))
+    people = [person_to_dict(p, t, d) for p, t, d in rows]
+    audit.record(session, actor, "people.read", "people", query=query, count=len(people))
+    return {"total": total, "people": people, "query": query}
+
+
+def teams_led_by(session: Session, person_id: int) -> list[Team]:
+    return list(session.scalars(select(Team).where(Team.leader_id == person_id)))
+
+
+def team_tree_ids(session: Session, root_team_id: int) -> list[int]:
+    """The team and every team below it in the hierarchy."""
+    parents = dict(session.execute(select(Team.id, Team.parent_id)).all())
+    children: dict[int, list[int]] = {}
+    for team_id, parent_id in parents.items():
+        if parent_id is not None and parent_id != team_id:
+            children.setdefault(parent_id, []).append(team_id)
+    found, stack = [], [root_team_id]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+def get_person(session: Session, person_id: int) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"no person with id {person_id}")
+    return person

@@ -1,0 +1,32 @@
+"""The navigation shell. Each capability adds its entries; an entry shows only to roles
+whose policy grants its permission (the routes enforce the same permission again)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from heard.accounts.policy import Actor, Permission
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    path: str
+    permission: Permission | None = None
+
+
+NAV: list[NavItem] = [
+    NavItem("Home", "/"),
+    NavItem("Organisation", "/org/teams", Permission.VIEW_ORG),
+    NavItem("People", "/org/people", Permission.VIEW_PEOPLE),
+    NavItem("Import", "/org/import", Permission.IMPORT_PEOPLE),
+    NavItem("Users", "/admin/users", Permission.MANAGE_USERS),
+    NavItem("API tokens", "/admin/tokens", Permission.MANAGE_TOKENS),
+    NavItem("Audit log", "/admin/audit", Permission.VIEW_AUDIT),
+]
+
+
+def nav_for(actor: Actor | None) -> list[NavItem]:
+    if actor is None:
+        return []
+    return [item for item in NAV if item.permission is None or actor.can(item.permission)]

@@ -1,0 +1,7 @@
+"""Routers, one module per area. :data:`ROUTERS` is the explicit list the app mounts."""
+
+from fastapi import APIRouter
+
+from heard.web.routes import admin, home, org, signin
+
+ROUTERS: list[APIRouter] = [signin.router, home.router, org.router, admin.router]
