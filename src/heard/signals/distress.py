@@ -1,0 +1,454 @@
+"""Crisis, self-harm and safety signals in customer messages; recall comes first.
+
+``detect_distress`` reads each message with a curated lexicon of first-person
+crisis language written for heard (suicidal ideation, self-harm, hopelessness,
+threats to others, abuse or violence, medical emergencies). Everyday violent
+idioms ("I could kill for a coffee", "this update is killing me", "dying to try
+it") are masked out before the crisis patterns run, and explicit denials
+("I'm not suicidal") are masked too.
+
+Each matched pattern carries a weight; weights combine as a noisy-OR into
+``probability``. Strong patterns flag on their own; weak ones ("I can't do this
+anymore") flag only together with another cue or with high fear / sadness /
+grief / nervousness from the optional ``emotions`` mapping (for example the
+output of heard's emotion model). Emotions never flag a message on their own:
+sadness is not a crisis.
+
+**Flagged messages always go to a trained specialist at once and are never
+dismissed automatically.** This is a triage aid that decides who looks first;
+it is not a diagnosis or a risk assessment, and a message it does not flag can
+still be a crisis (coded language, sarcasm read wrongly, languages other than
+English). See docs/models/distress.md for data, measured recall and limits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = ["FLAG_THRESHOLD", "SIGNALS", "DistressResult", "detect_distress", "detect_one"]
+
+SIGNALS = (
+    "suicidal_ideation",
+    "self_harm",
+    "hopelessness",
+    "threat_to_others",
+    "abuse_or_violence",
+    "medical_emergency",
+)
+FLAG_THRESHOLD = 0.5
+# Emotions (from heard's emotion model) that make an ambiguous cue more likely
+# to be a real crisis.
+DISTRESS_EMOTIONS = ("fear", "sadness", "grief", "nervousness")
+
+STRONG, MEDIUM, WEAK = 0.9, 0.6, 0.3
+
+
+@dataclass(frozen=True)
+class DistressResult:
+    """Distress reading of one message.
+
+    ``flag`` means: route to a specialist now. ``signals`` names the kinds of
+    crisis language found. ``confidence`` says how sure the lexicon is of its
+    own decision (lower when idioms or denials were masked, or when a weak cue
+    sits near the threshold); it is a heuristic, not a calibrated probability.
+    """
+
+    probability: float
+    flag: bool
+    signals: list[str]
+    confidence: float
+
+
+# --- normalisation ---------------------------------------------------------
+
+_SLANG = {
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+    "im": "i'm",
+    "ive": "i've",
+    "dont": "don't",
+    "cant": "can't",
+    "wont": "won't",
+    "isnt": "isn't",
+    "didnt": "didn't",
+    "doesnt": "doesn't",
+    "u": "you",
+    "ur": "your",
+    "pls": "please",
+    "plz": "please",
+    "rn": "right now",
+}
+_SLANG_RE = re.compile(r"\b(" + "|".join(_SLANG) + r")\b")
+_SPACES = re.compile(r"\s+")
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = _SLANG_RE.sub(lambda m: _SLANG[m.group(1)], text)
+    return _SPACES.sub(" ", text)
+
+
+# --- masks: idioms and denials ---------------------------------------------
+
+# Everyday hyperbole. Masked spans are blanked so crisis patterns cannot match
+# inside them; the count lowers confidence because these are the hard cases.
+_IDIOMS = re.compile(
+    r"\b(?:could|would|'d) (?:kill|murder|die) for\b"
+    r"|\bkill(?:ing)? for an?\b"
+    r"|\bkill(?:s|ing)? (?:me|us|my \w+)(?! ?(?:and|when|if|because|with|,|\.|$))"
+    r"|\b(?:is|are|was|'s|'re|it) (?:slowly )?killing (?:me|us|my|it)\b"
+    r"|\b(?:killing|kills|killed) it\b"
+    r"|\bkill me now\b"
+    r"|\bkill two birds\b"
+    r"|\b(?:dying|died|die) (?:to|of (?:curiosity|laughter|boredom|embarrassment)|laughing)\b"
+    r"|\b(?:almost|nearly) died (?:laughing|of)\b"
+    r"|\bi (?:almost|nearly) died\b(?=.{0,20}\b(?:laugh|lol|funny|hilarious))"
+    r"|\b(?:i'm|i am) (?:literally |actually )?dead\b(?! serious)(?=\s*(?:[,.!]|lol|lmao|$))"
+    r"|\bdead (?:serious|tired|on arrival|link|pixel|battery|zone|end)\b"
+    r"|\b(?:phone|battery|laptop|router|screen|car|plants?|app|tv|modem|patience|signal)"
+    r" (?:has |just |is |keeps )?(?:died|dead|dying)\b"
+    r"|\bdeath of me\b|\bdrop[- ]dead\b|\bscared to death\b|\bbored to death\b"
+    r"|\b(?:murder|kill|destroy) (?:this|a|that) (?:pizza|burger|coffee|meal|sandwich|beer)\b"
+    r"|\b(?:murder|killer|killing) (?:on|feature|deal|app|price|combo)\b"
+    r"|\bis (?:a )?(?:real )?killer\b|\ba killer\b|\bkiller for\b"
+    r"|\b(?:almost|nearly|about to|gave me|give me|going to give me|'ll give me) "
+    r"(?:have |had )?a heart attack\b"
+    r"|\bheart attack when\b"
+    r"|\bbeat me to it\b|\bhit (?:me|you|us) up\b|\bshoot (?:me|us) (?:a|an)\b"
+    r"|\bshot to pieces\b|\bblow up (?:your|my|the) (?:inbox|phone|dms?|mentions|notifications)\b"
+    r"|\bhit (?:me|us) hard\b|\bhit (?:me|us) with\b"
+    r"|\bchoking on (?:this|these|the|that|your)\b"
+    r"|\bsuicide (?:squad|doors|mission|prevention (?:charity|month|week|day))\b"
+    r"|\b(?:bleeding|bleeds) (?:money|cash|battery|data|customers)\b"
+    r"|\bis bleeding (?:battery|money|me dry)\b"
+    r"|\b(?:it |that |this |fee |price |bill )?(?:really )?hurts (?:my feelings|to see|to read)\b"
+    r"|\bhurt my (?:back|feelings|eyes)\b"
+    r"|\bhurt (?:the |your |my |his |her |their )?(?:\w+(?:'s)? )?feelings\b"
+    r"|\b(?:that|it|this|which)(?:'ll| will) kill you\b"
+    r"|\bcan't breathe (?:lol|lmao|haha|from laughing)\b"
+    r"|\bstroke of (?:luck|genius)\b"
+    r"|\b(?:i'd|i would) rather (?:die|be dead) than (?:use|wait|go back|call|deal with (?:you|your))\b"
+)
+# Explicit denials. Masked so "I'm not suicidal, just angry" stays unflagged.
+_DENIALS = re.compile(
+    r"\b(?:i'm|i am) not (?:suicidal|going to (?:hurt|kill) myself)\b"
+    r"|\bi (?:would|will) never (?:hurt|kill|harm) myself\b"
+    r"|\b(?:no|not having any) (?:thoughts of|intention of|plans? to) "
+    r"(?:suicide|hurting myself|killing myself)\b"
+)
+
+
+def _mask(text: str, pattern: re.Pattern[str]) -> tuple[str, int]:
+    count = 0
+
+    def blank(m: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        return " " * len(m.group())
+
+    return pattern.sub(blank, text), count
+
+
+# --- crisis lexicon --------------------------------------------------------
+
+_PERSON = (
+    r"(?:him|her|them|you|y'all|you all|someone|somebody|anyone|anybody|everyone|everybody"
+    r"|people|whoever|(?:the|that|your|this|those|these|my|his|her|their) (?:\w+ )?"
+    r"(?:manager|agent|driver|technician|tech|guy|man|woman|staff|employees?|ceo|boss|landlord"
+    r"|neighbou?r|courier|rep|person|people|lady|idiot|workers?|owner|cashier|clerk|officer"
+    r"|kids|children|wife|husband|ex|partner|family|team|bastard))"
+)
+_ABUSER = (
+    r"(?:he|she|they|my (?:\w+ )?(?:husband|wife|partner|boyfriend|girlfriend|bf|gf|ex|dad|father"
+    r"|mum|mom|mother|stepfather|stepdad|stepmother|stepmum|stepmom|brother|sister|son|daughter"
+    r"|carer|caretaker|landlord|boss|uncle|aunt|mum's boyfriend|mom's boyfriend)|the (?:carer"
+    r"|caretaker|caregiver|nurse|driver|technician))"
+)
+_HURT_VERBS = (
+    r"(?:hits|hit|hitting|beats|beat|beating|punche[sd]|punch|punching|hurting|abusing|choking"
+    r"|attacking|threatening|slap(?:s|ped)?|kick(?:s|ed)?|chok(?:es|ed)"
+    r"|strangle[sd]?|push(?:es|ed)|shove[sd]?|abuse[sd]?|raped?|assault(?:s|ed)|attack(?:s|ed)"
+    r"|hurts|burn(?:s|ed)|threaten(?:s|ed)|stab(?:s|bed))"
+)
+_PILLS = (
+    r"(?:pills|tablets|meds|medication|medicine|paracetamol|tylenol|ibuprofen|aspirin|insulin"
+    r"|sleeping (?:pills|tablets)|antidepressants|painkillers|xanax|opioids)"
+)
+_SELF = (
+    r"(?:my ?self|(?:my|his|her|their) (?:own )?life(?! savings| insurance)|himself|herself"
+    r"|themselves|themself)"
+)
+
+_Rule = tuple[str, float, re.Pattern[str]]
+
+
+def _rules(signal: str, weight: float, *patterns: str) -> list[_Rule]:
+    return [(signal, weight, re.compile(p)) for p in patterns]
+
+
+_LEXICON: list[_Rule] = [
+    *_rules(
+        "suicidal_ideation",
+        STRONG,
+        rf"\b(?:kill|killing|end|ending|take|taking|took) {_SELF}\b",
+        r"\b(?:going to|gonna|will|want to|wanna|i'll|might|about to|just|i) kms\b",
+        r"\bsuicid(?:e|al)\b",
+        r"\b(?:want|wanted|wanting|going|plan|planning|ready|decided|deserve) (?:to )?"
+        r"(?:just )?(?:die|be dead)\b",
+        r"\b(?:want|wish) i (?:was|were) dead\b",
+        r"\blet me die\b",
+        r"\bdon't want to (?:live|be alive|exist|be here|wake up|go on)\b",
+        r"\b(?:tired|sick) of (?:living|being alive|life)\b",
+        r"\b(?:nothing|no(?:thing)? (?:reason|one)) (?:left )?to live for\b",
+        r"\blife (?:isn't|is not|is no longer|isn't even|not) worth\b",
+        r"\bnot worth living\b",
+        r"\bbetter off (?:dead|without me|if i (?:was|were) (?:dead|gone))\b",
+        r"\b(?:world|everyone|everybody|they|family) (?:would|will|'d) be better (?:off )?"
+        r"(?:without me|if i)\b",
+        r"\b(?:nobody|no one|noone) (?:would|will) (?:miss|care|notice)\b.{0,30}"
+        r"\b(?:gone|dead|died|die)\b",
+        r"\bend(?:ing)? (?:it all|things|it tonight|it today|it now|it after|it soon)\b",
+        r"\b(?:thinking about|think about|considering|thought about) end(?:ing)? it\b",
+        r"\b(?:going to|will|'ll|gonna) end it\b",
+        r"\b(?:wish i could|want to) (?:go to sleep|sleep) and (?:never|not) wake up\b",
+        r"\bnever wake up\b",
+        r"\b(?:suicide|goodbye) (?:note|letter)\b|\bsaid my goodbyes\b",
+        r"\b(?:won't|will not|wont) be (?:alive|around|here)\b",
+        r"\bnot (?:going to be|be) around (?:much longer|for long|anymore)\b",
+        r"\bi (?:just |really )?(?:want|wish|need) to (?:disappear|stop existing|not exist)\b",
+        r"\bdon't want to exist\b",
+        r"\bdisappear (?:forever|for good|and never come back)\b",
+        r"\b(?:going to|gonna|will|want to|'ll|about to|thinking (?:of|about)|i) jump(?:ing)?"
+        r" (?:off|from|in front of)\b",
+        r"\bjump(?:ing)? in front of (?:a|the) (?:train|bus|car|truck|lorry)\b",
+        r"\bhang(?:ing)? (?:my ?self|him ?self|her ?self)\b",
+        r"\b(?:the|a) (?:rope|noose) (?:ready|is ready)\b|\bhave the rope\b",
+        r"\b(?:slit|cut|slash|slice) (?:my|his|her) (?:wrists?|throat)\b",
+        r"\bdrive (?:my car |the car )?(?:into|off) (?:a|the) (?:wall|tree|bridge|cliff)\b",
+        r"\b(?:i'm|i am) (?:standing )?on (?:the|a) (?:roof|ledge|bridge|edge)\b",
+        r"\bthoughts of (?:suicide|killing|ending|dying|death|not being here)\b",
+        r"\b(?:do it|going through with it)\b.{0,30}\b(?:pills|rope|tonight)\b",
+        r"\benough to kill me\b",
+        r"\bthis is (?:the end|goodbye) for me\b|\bmy last message\b|\blast message to\b",
+        r"\b(?:don't|do not) think i'll (?:survive|make it through) the night\b",
+        r"\bsleep for good\b|\bwill and said\b",
+    ),
+    *_rules(
+        "self_harm",
+        STRONG,
+        r"\b(?:hurt|hurting|harm|harmed|harming|cut|cutting|burn|burned|burnt|burning|starve"
+        r"|starved|starving|punish|punished|punishing) my ?self\b",
+        r"\bself[- ]?harm(?:ing)?\b",
+        r"\b(?:been|keep|kept|started|start) cutting\b|\bcut(?:ting)? (?:my (?:arms?|legs?|wrists?)"
+        r"|again)\b",
+        r"\b(?:hurt|hurting) my ?self (?:badly|again|on purpose)\b",
+        r"\bon purpose\b.{0,20}\b(?:hurt|cut|burn)",
+        r"\bnot safe (?:alone|with my ?self|around my ?self)\b|\bdon't feel safe with my ?self\b",
+        r"\b(?:afraid|scared) of what i (?:might|will|could|'ll) do\b",
+        rf"\b(?:took|taken|take|taking|swallowed|swallow|ate|mixed) (?:all|every|a handful of"
+        rf"|handfuls of|a (?:whole )?bottle of|too many|loads of|lots of|\d+) (?:of )?"
+        rf"(?:my |the |her |his |my mum's |my mom's )?{_PILLS}",
+        rf"\b{_PILLS} and (?:alcohol|vodka|wine|booze)\b",
+        r"\boverdos(?:e|ed|es|ing)\b",
+        rf"\bstockpil(?:e|ing) (?:my )?{_PILLS}\b",
+        rf"\b(?:a bottle of |\d+ (?:of )?(?:my |her |his |my mum's )?){_PILLS} in front of me\b",
+        r"\bwanted to feel something\b",
+    ),
+    *_rules(
+        "hopelessness",
+        STRONG,
+        r"\bno point (?:in )?(?:going on|living|carrying on|being alive|in living|to life)\b",
+        r"\bno (?:reason|will) (?:for me )?to (?:live|go on|keep living|keep going)\b",
+        r"\blost (?:the|all|my) will to live\b",
+        r"\b(?:no|there's no|there is no) hope left for me\b",
+        r"\b(?:giving|given|give) up on (?:life|living)\b",
+        r"\b(?:i'm|i am) done with (?:life|living|everything)\b",
+        r"\bwhat's the point (?:of|in) (?:living|life|being alive|going on)\b",
+        r"\bcan't go on(?: like this| living| anymore)\b",
+        r"\b(?:can't|cannot) see (?:any )?(?:way out|a way out)\b",
+        r"\bthe only way out\b",
+        r"\bto (?:be over|stop|end) (?:for good|permanently|forever)\b",
+    ),
+    *_rules(
+        "hopelessness",
+        WEAK,
+        r"\bcan't (?:do|take) (?:this|it) anymore\b",
+        r"\b(?:lost all|no) hope\b",
+        r"\b(?:i feel|i'm|i am) (?:so )?(?:hopeless|worthless|empty|broken)\b",
+        r"\bnothing matters\b",
+        r"\bit all to stop\b",
+        r"\bwant (?:it|this|everything) to be over\b",
+        r"\bnobody (?:loves|cares about) me\b",
+        r"\b(?:i'm|i am) (?:so )?depressed\b",
+    ),
+    *_rules(
+        "threat_to_others",
+        STRONG,
+        rf"\b(?:going to|will|'ll|gonna|want to|wanna|about to|gonna) (?:kill|shoot|stab|murder"
+        rf"|strangle|beat|hurt|attack|find and hurt|put a bullet in) {_PERSON}",
+        r"\b(?:going to|will|'ll|want to) (?:blow up|bomb|burn down|set fire to|shoot up|torch)"
+        r" (?:your|the|that|this|their)? ?(?:headquarters|hq|office|store|shop|building|branch"
+        r"|place|call centre|call center|warehouse|house)\b",
+        r"\bset (?:the|your|this|that) \w+ on fire\b",
+        r"\bburn (?:your|the|that|this|their) (?:\w+ )?down\b",
+        r"\bput a bullet in\b|\bpay with (?:their|his|her|your) li(?:fe|ves)\b",
+        r"\b(?:never|won't) walk again\b",
+        r"\bi know where (?:she|he|you|they) (?:lives?|parks?|works?)\b",
+        r"\b(?:i've got|i have|i've|got|bringing|bring) a (?:gun|knife|weapon|rifle)\b",
+        r"\b(?:deserves?|should) (?:to )?die\b.{0,40}\b(?:i'll|i will|make it)\b",
+        r"\bbeat (?:him|her|them) to death\b|\bto death if i see\b",
+        r"\b(?:hurt|kill) (?:my|the) baby\b",
+        r"\b(?:shoot|kill) everyone\b",
+    ),
+    *_rules(
+        "abuse_or_violence",
+        STRONG,
+        rf"\b{_ABUSER} (?:\w+ )?{_HURT_VERBS} (?:me|us|my|the kids|the children|our)\b",
+        r"\b(?:i was|i've been|i have been|i'm being|i am being|i got|i get|we were|we've been"
+        r"|we are being|i keep getting) (?:\w+ )?(?:raped|sexually (?:assaulted|abused|harassed)"
+        r"|abused|beaten|assaulted|attacked|stalked|strangled|choked|held against my will"
+        r"|threatened|punched|groped|molested)\b",
+        r"\b(?:victim|survivor) of (?:domestic|sexual|abuse|violence|rape)\b",
+        r"\bdomestic (?:violence|abuse)\b(?=.{0,40}\b(?:me|my|i'm|i am)\b)",
+        r"\b(?:my|from my) abuser\b|\bhiding from (?:him|her|my)\b"
+        r"|\b(?:in|at|to) a (?:women's )?refuge\b",
+        r"\b(?:scared|afraid|terrified) (?:to go|to be|of going) home\b",
+        r"\b(?:he|she|they)(?:'ll| will|'d| would) (?:kill|hurt) (?:me|us)\b",
+        r"\b(?:threatened|threatening|threatens) (?:to (?:kill|hurt|shoot|stab) )?"
+        r"(?:me|us|my)\b",
+        r"\bsaid (?:he|she|they)(?:'d| would| will|'ll) (?:kill|hurt|shoot) (?:me|us|my|the)\b",
+        r"\b(?:said|says|say) (?:they'll|they will|he'll|she'll|he will|she will) kill me\b",
+        r"\bwon't let me (?:leave|go out|see anyone)\b|\blocks me in\b",
+        r"\b(?:with|has|holding|pulled|waving) a (?:knife|gun|weapon|machete|rifle)\b",
+        r"\b(?:threatened|threatening) me with\b",
+        r"\b(?:breaking|broke|broken) into my (?:house|home|flat|apartment|room)\b",
+        r"\b(?:is|are|keeps?) (?:attacking|following|threatening|stalking) me\b",
+        r"\b(?:attacked|assaulted|raped|stabbed|shot) me\b",
+        r"\b(?:raped|sexually assaulted|molested) by\b|\braped me\b",
+        r"\b(?:step\w+|uncle|carer|caretaker|coach|teacher|boss|driver) (?:\w+ )?touch(?:es|ed)"
+        r" me\b|\btouch(?:es|ed) me inappropriately\b",
+        r"\b(?:hits|beats) (?:the|my|our) (?:kids|children|son|daughter|mum|mom|baby)\b",
+        r"\bbeats my (?:mum|mom|mother|wife|sister)\b",
+        r"\bchoked me\b|\buntil i blacked out\b",
+        r"\bscared for my life\b|\bfear for my life\b",
+    ),
+    *_rules(
+        "abuse_or_violence",
+        WEAK,
+        r"\b(?:call|get|calling) (?:the )?police\b",
+    ),
+    *_rules(
+        "medical_emergency",
+        WEAK,
+        r"\bambulance\b|\b(?:911|999|112)\b",
+    ),
+    *_rules(
+        "medical_emergency",
+        STRONG,
+        r"\b(?:not|isn't|isnt|stopped|can't|cannot|can not|unable to|struggling to|won't)"
+        r" breath(?:e|ing)\b",
+        r"\b(?:having|just had|is having|think i'm having|she's having|he's having) an? (?:heart attack"
+        r"|stroke|seizure|fit|asthma attack|allergic reaction|anaphylactic)\b",
+        r"\b(?:severe )?allergic reaction\b|\banaphyla\w*\b",
+        r"\b(?:unconscious|unresponsive|not responding|won't wake up|isn't waking up)\b",
+        r"\b(?:collapsed|passed out|fainted|blacked out|losing consciousness)\b",
+        r"\bchest (?:pains?|is (?:tight|crushing|hurting))\b|\bmy chest hurts\b",
+        r"\b(?:arm|face|side) is (?:numb|drooping)\b|\bslurred\b|\bface is drooping\b",
+        r"\b(?:bleeding (?:heavily|a lot|badly|out|everywhere|profusely)|(?:a )?lot of blood"
+        r"|can't stop (?:the )?bleeding|i'm bleeding|is bleeding|pregnant and bleeding)\b",
+        r"\b(?:vomiting|coughing|throwing up) blood\b",
+        r"\b(?:throat|tongue|face|lips?) (?:is |are |keeps )?(?:swelling|closing|swollen)\b",
+        r"\bcan't swallow\b",
+        r"\b(?:swallowed|ate|drank) (?:a|the|some) (?:battery|batteries|magnets?|bleach"
+        r"|detergent|pods?|pills)\b",
+        r"\bblood sugar is (?:\d+|crashing|dropping|very low|low)\b|\bgoing hypo\b",
+        r"\b(?:fire|smoke) in (?:my|the|our) (?:house|home|flat|apartment|kitchen|building|room"
+        r"|bedroom|garage)\b|\b(?:my|our|the) (?:house|home|flat|apartment|kitchen|building|car"
+        r"|room) is on fire\b|\bgas leak\b|\bsmell gas\b|\bcarbon monoxide\b",
+        r"\bturning blue\b|\bseizure\b|\bhaving a stroke\b",
+        r"\bfell and (?:hit|can't get up|i can't get up|broke)\b|\bcan't get up\b",
+        r"\b(?:call|need|send|get|calling|needs) (?:an |me an |us an )?ambulance\b"
+        r"|\bambulance (?:needed|now|please)\b",
+        r"\b(?:is|he's|she's|i'm|baby's|baby is|son is|daughter is|husband is|wife is)"
+        r" choking\b",
+        r"\bi think i'm dying\b",
+        r"\b(?:shaky and confused|shaking and confused)\b",
+        r"\bcan't feel my (?:arm|legs?|face)\b",
+    ),
+]
+
+
+# --- scoring ---------------------------------------------------------------
+
+
+def _match(text: str) -> tuple[dict[str, float], int]:
+    """Best weight per signal found in ``text`` and how many spans were masked."""
+    norm = _normalise(text)
+    norm, idioms = _mask(norm, _IDIOMS)
+    norm, denials = _mask(norm, _DENIALS)
+    found: dict[str, float] = {}
+    for signal, weight, pattern in _LEXICON:
+        if weight > found.get(signal, 0.0) and pattern.search(norm):
+            found[signal] = weight
+    return found, idioms + denials
+
+
+def _emotion_boost(emotions: Mapping[str, float] | None) -> float:
+    if not emotions:
+        return 0.0
+    return max((float(emotions.get(name, 0.0)) for name in DISTRESS_EMOTIONS), default=0.0)
+
+
+def _probability(found: Mapping[str, float], emotion: float) -> float:
+    if not found:
+        return 0.0
+    miss = 1.0
+    for weight in found.values():
+        miss *= 1.0 - weight
+    p = 1.0 - miss
+    # Emotions amplify a cue that is already there; they never create one.
+    return p + (1.0 - p) * 0.6 * min(max(emotion, 0.0), 1.0)
+
+
+def _confidence(p: float, found: Mapping[str, float], masked: int) -> float:
+    if not found:
+        # Nothing matched. The lexicon cannot see coded language, so "no" is
+        # never fully certain, and less so when an idiom sat in the text.
+        return 0.6 if masked else 0.8
+    margin = abs(p - FLAG_THRESHOLD) / FLAG_THRESHOLD
+    return round(min(1.0, 0.5 + 0.5 * margin) * (0.85 if masked else 1.0), 3)
+
+
+def detect_one(text: str, emotions: Mapping[str, float] | None = None) -> DistressResult:
+    """Distress reading of a single message (see ``detect_distress``)."""
+    found, masked = _match(text)
+    p = _probability(found, _emotion_boost(emotions))
+    signals = [s for s in SIGNALS if s in found]
+    return DistressResult(
+        probability=round(p, 4),
+        flag=p >= FLAG_THRESHOLD,
+        signals=signals,
+        confidence=_confidence(p, found, masked),
+    )
+
+
+def detect_distress(
+    texts: Sequence[str], emotions: Sequence[Mapping[str, float]] | None = None
+) -> list[DistressResult]:
+    """Read each message for crisis, self-harm or safety signals.
+
+    ``emotions``, when given, holds one mapping of emotion name to probability
+    per text (names such as "fear", "sadness", "grief", "nervousness"); it
+    raises the probability of messages that already contain a crisis cue.
+
+    A flagged result means the message goes to a trained specialist at once.
+    Flagged messages are never dismissed automatically: only a person may
+    close them.
+    """
+    if emotions is not None and len(emotions) != len(texts):
+        raise ValueError("emotions must have one mapping per text")
+    per_text = emotions if emotions is not None else [None] * len(texts)
+    return [detect_one(t, e) for t, e in zip(texts, per_text, strict=True)]
