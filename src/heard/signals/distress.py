@@ -130,7 +130,8 @@ _IDIOMS = re.compile(
     r"|\b(?:that|it|this|which)(?:'ll| will) kill you\b"
     r"|\bcan't breathe (?:lol|lmao|haha|from laughing)\b"
     r"|\bstroke of (?:luck|genius)\b"
-    r"|\b(?:i'd|i would) rather (?:die|be dead) than (?:use|wait|go back|call|deal with (?:you|your))\b"
+    r"|\b(?:i'd|i would) rather (?:die|be dead) than "
+    r"(?:use|wait|go back|call|deal with (?:you|your))\b"
 )
 # Explicit denials. Masked so "I'm not suicidal, just angry" stays unflagged.
 _DENIALS = re.compile(
@@ -350,8 +351,8 @@ _LEXICON: list[_Rule] = [
         STRONG,
         r"\b(?:not|isn't|isnt|stopped|can't|cannot|can not|unable to|struggling to|won't)"
         r" breath(?:e|ing)\b",
-        r"\b(?:having|just had|is having|think i'm having|she's having|he's having) an? (?:heart attack"
-        r"|stroke|seizure|fit|asthma attack|allergic reaction|anaphylactic)\b",
+        r"\b(?:having|just had|is having|think i'm having|she's having|he's having) an? "
+        r"(?:heart attack|stroke|seizure|fit|asthma attack|allergic reaction|anaphylactic)\b",
         r"\b(?:severe )?allergic reaction\b|\banaphyla\w*\b",
         r"\b(?:unconscious|unresponsive|not responding|won't wake up|isn't waking up)\b",
         r"\b(?:collapsed|passed out|fainted|blacked out|losing consciousness)\b",
