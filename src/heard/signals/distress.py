@@ -98,7 +98,7 @@ def _normalise(text: str) -> str:
 _IDIOMS = re.compile(
     r"\b(?:could|would|'d) (?:kill|murder|die) for\b"
     r"|\bkill(?:ing)? for an?\b"
-    r"|\bkill(?:s|ing)? (?:me|us|my \w+)(?! ?(?:and|when|if|because|with|,|\.|$))"
+    r"|\bkills (?:me|us)\b|\byou(?:'re| are) killing (?:me|us)\b"
     r"|\b(?:is|are|was|'s|'re|it) (?:slowly )?killing (?:me|us|my|it)\b"
     r"|\b(?:killing|kills|killed) it\b"
     r"|\bkill me now\b"
@@ -128,6 +128,8 @@ _IDIOMS = re.compile(
     r"|\bhurt my (?:back|feelings|eyes)\b"
     r"|\bhurt (?:the |your |my |his |her |their )?(?:\w+(?:'s)? )?feelings\b"
     r"|\b(?:that|it|this|which)(?:'ll| will) kill you\b"
+    r"|\bstrangle (?:whoever|the (?:person|guy|idiot) who) (?:designed|made|wrote|came up|built)"
+    r"|\b(?:cat|dog|kitten|puppy|bird|parrot|hamster) (?:just )?(?:attacked|bit|scratched) me\b"
     r"|\bcan't breathe (?:lol|lmao|haha|from laughing)\b"
     r"|\bstroke of (?:luck|genius)\b"
     r"|\b(?:i'd|i would) rather (?:die|be dead) than "
@@ -137,6 +139,7 @@ _IDIOMS = re.compile(
 _DENIALS = re.compile(
     r"\b(?:i'm|i am) not (?:suicidal|going to (?:hurt|kill) myself)\b"
     r"|\bi (?:would|will) never (?:hurt|kill|harm) myself\b"
+    r"|\b(?:don't|do not|doesn't|never) (?:want|wanna|wants) (?:to )?die\b"
     r"|\b(?:no|not having any) (?:thoughts of|intention of|plans? to) "
     r"(?:suicide|hurting myself|killing myself)\b"
 )
@@ -160,7 +163,7 @@ _PERSON = (
     r"|people|whoever|(?:the|that|your|this|those|these|my|his|her|their) (?:\w+ )?"
     r"(?:manager|agent|driver|technician|tech|guy|man|woman|staff|employees?|ceo|boss|landlord"
     r"|neighbou?r|courier|rep|person|people|lady|idiot|workers?|owner|cashier|clerk|officer"
-    r"|kids|children|wife|husband|ex|partner|family|team|bastard))"
+    r"|kids|children|wife|husband|ex|partner|family|team|bastard))\b"
 )
 _ABUSER = (
     r"(?:he|she|they|my (?:\w+ )?(?:husband|wife|partner|boyfriend|girlfriend|bf|gf|ex|dad|father"
@@ -175,7 +178,7 @@ _HURT_VERBS = (
     r"|hurts|burn(?:s|ed)|threaten(?:s|ed)|stab(?:s|bed))"
 )
 _PILLS = (
-    r"(?:pills|tablets|meds|medication|medicine|paracetamol|tylenol|ibuprofen|aspirin|insulin"
+    r"(?:pills?|tablets?|meds|medication|medicine|paracetamol|tylenol|ibuprofen|aspirin|insulin"
     r"|sleeping (?:pills|tablets)|antidepressants|painkillers|xanax|opioids)"
 )
 _SELF = (
@@ -197,7 +200,8 @@ _LEXICON: list[_Rule] = [
         rf"\b(?:kill|killing|end|ending|take|taking|took) {_SELF}\b",
         r"\b(?:going to|gonna|will|want to|wanna|i'll|might|about to|just|i) kms\b",
         r"\bsuicid(?:e|al)\b",
-        r"\b(?:want|wanted|wanting|going|plan|planning|ready|decided|deserve) (?:to )?"
+        r"\b(?:want|wanted|wanting|i'm going|i am going|plan|planning|ready|decided|deserve)"
+        r" (?:to )?"
         r"(?:just )?(?:die|be dead)\b",
         r"\b(?:want|wish) i (?:was|were) dead\b",
         r"\blet me die\b",
@@ -211,13 +215,13 @@ _LEXICON: list[_Rule] = [
         r"(?:without me|if i)\b",
         r"\b(?:nobody|no one|noone) (?:would|will) (?:miss|care|notice)\b.{0,30}"
         r"\b(?:gone|dead|died|die)\b",
-        r"\bend(?:ing)? (?:it all|things|it tonight|it today|it now|it after|it soon)\b",
+        r"\bend(?:ing)? (?:it all|things tonight|it tonight|it today|it now|it after|it soon)\b",
         r"\b(?:thinking about|think about|considering|thought about) end(?:ing)? it\b",
-        r"\b(?:going to|will|'ll|gonna) end it\b",
+        r"\b(?:going to|will|'ll|gonna) end (?:it|things)\b",
         r"\b(?:wish i could|want to) (?:go to sleep|sleep) and (?:never|not) wake up\b",
         r"\bnever wake up\b",
         r"\b(?:suicide|goodbye) (?:note|letter)\b|\bsaid my goodbyes\b",
-        r"\b(?:won't|will not|wont) be (?:alive|around|here)\b",
+        r"\b(?:won't|will not|wont) be (?:alive|around|here)\b(?! forever| for long| when| at)",
         r"\bnot (?:going to be|be) around (?:much longer|for long|anymore)\b",
         r"\bi (?:just |really )?(?:want|wish|need) to (?:disappear|stop existing|not exist)\b",
         r"\bdon't want to exist\b",
@@ -233,6 +237,16 @@ _LEXICON: list[_Rule] = [
         r"\bthoughts of (?:suicide|killing|ending|dying|death|not being here)\b",
         r"\b(?:do it|going through with it)\b.{0,30}\b(?:pills|rope|tonight)\b",
         r"\benough to kill me\b",
+        r"\b(?:i'd|i would) rather be dead\b",
+        r"\b(?:think|thinking|thought) about (?:not waking up|dying|death|not being here|being dead"
+        r"|not being alive)\b",
+        r"\b(?:no|don't see any|can't see any|can't find any|not any) (?:real )?reason (?:for me )?"
+        r"to (?:live|go on|keep living|keep going|be alive)\b",
+        r"\bwants? to die\b",
+        r"\b(?:don't|do not|stopped|stop) car(?:e|ing) (?:if|whether) i (?:live|die|wake up)\b",
+        r"\b(?:going to|gonna|about to|planning to|threatening to|wants to) jump\b"
+        r"(?! (?:on|in|into|the queue|ship|sides|through|to|at|back))",
+        r"\b(?:i'll|i will|i'm going to) be gone (?:soon|by|tomorrow|tonight|before)\b",
         r"\bthis is (?:the end|goodbye) for me\b|\bmy last message\b|\blast message to\b",
         r"\b(?:don't|do not) think i'll (?:survive|make it through) the night\b",
         r"\bsleep for good\b|\bwill and said\b",
@@ -254,6 +268,8 @@ _LEXICON: list[_Rule] = [
         rf"(?:my |the |her |his |my mum's |my mom's )?{_PILLS}",
         rf"\b{_PILLS} and (?:alcohol|vodka|wine|booze)\b",
         r"\boverdos(?:e|ed|es|ing)\b",
+        r"\b(?:everything|every pill|all the pills|all the tablets) in (?:the|my) "
+        r"(?:medicine )?(?:cabinet|cupboard|drawer)\b",
         rf"\bstockpil(?:e|ing) (?:my )?{_PILLS}\b",
         rf"\b(?:a bottle of |\d+ (?:of )?(?:my |her |his |my mum's )?){_PILLS} in front of me\b",
         r"\bwanted to feel something\b",
@@ -288,8 +304,8 @@ _LEXICON: list[_Rule] = [
     *_rules(
         "threat_to_others",
         STRONG,
-        rf"\b(?:going to|will|'ll|gonna|want to|wanna|about to|gonna) (?:kill|shoot|stab|murder"
-        rf"|strangle|beat|hurt|attack|find and hurt|put a bullet in) {_PERSON}",
+        rf"\b(?:going to|will|'ll|gonna|want to|wanna|about to)\b(?: \S+){{0,5}}? (?:kill"
+        rf"|shoot|stab|murder|strangle|beat|hurt|attack|put a bullet in) {_PERSON}",
         r"\b(?:going to|will|'ll|want to) (?:blow up|bomb|burn down|set fire to|shoot up|torch)"
         r" (?:your|the|that|this|their)? ?(?:headquarters|hq|office|store|shop|building|branch"
         r"|place|call centre|call center|warehouse|house)\b",
@@ -307,7 +323,9 @@ _LEXICON: list[_Rule] = [
     *_rules(
         "abuse_or_violence",
         STRONG,
-        rf"\b{_ABUSER} (?:\w+ )?{_HURT_VERBS} (?:me|us|my|the kids|the children|our)\b",
+        rf"\b{_ABUSER} (?:\w+ ){{0,2}}{_HURT_VERBS} (?:me|us|my|the kids|the children|our)\b",
+        r"\b(?:and|he|she|they) (?:hurts|hits|beats|slaps|kicks) me"
+        r" (?:if|when|whenever|every|for)\b",
         r"\b(?:i was|i've been|i have been|i'm being|i am being|i got|i get|we were|we've been"
         r"|we are being|i keep getting) (?:\w+ )?(?:raped|sexually (?:assaulted|abused|harassed)"
         r"|abused|beaten|assaulted|attacked|stalked|strangled|choked|held against my will"
@@ -359,7 +377,8 @@ _LEXICON: list[_Rule] = [
         r"\bchest (?:pains?|is (?:tight|crushing|hurting))\b|\bmy chest hurts\b",
         r"\b(?:arm|face|side) is (?:numb|drooping)\b|\bslurred\b|\bface is drooping\b",
         r"\b(?:bleeding (?:heavily|a lot|badly|out|everywhere|profusely)|(?:a )?lot of blood"
-        r"|can't stop (?:the )?bleeding|i'm bleeding|is bleeding|pregnant and bleeding)\b",
+        r"|can't stop (?:the )?bleeding|i'm bleeding|pregnant and bleeding"
+        r"|(?:he|she|baby|son|daughter|wife|husband|mum|mom|dad|friend|child) is bleeding)\b",
         r"\b(?:vomiting|coughing|throwing up) blood\b",
         r"\b(?:throat|tongue|face|lips?) (?:is |are |keeps )?(?:swelling|closing|swollen)\b",
         r"\bcan't swallow\b",
