@@ -30,9 +30,7 @@ def list_teams(session: Session, actor: Actor) -> list[dict[str, Any]]:
             select(Person.team_id, func.count(Person.id))
             .where(Person.active.is_(True))
             .group_by(Person.team_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     leaders = dict(session.execute(select(Person.id, Person.name)).all())
     rows = session.execute(

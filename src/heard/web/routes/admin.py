@@ -42,7 +42,7 @@ def users_data(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
 def users_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> HTMLResponse:
     return page(request, "admin/users.html", users_data(session, actor), actor=actor, title="Users")
 
@@ -55,7 +55,7 @@ def users_create_form(
     role: str = Form(...),
     password: str = Form(""),
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     try:
         users.create_user(
@@ -73,7 +73,7 @@ def users_role_form(
     email: str = Form(...),
     role: str = Form(...),
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     users.set_role(session, actor, email, role)
     return RedirectResponse("/admin/users", status_code=303)
@@ -81,14 +81,14 @@ def users_role_form(
 
 @router.get("/api/users", tags=["admin"])
 def users_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> dict[str, Any]:
     return users_data(session, actor)
 
 
 @router.post("/api/users", tags=["admin"], status_code=201)
 def users_create_api(
-    body: NewUser, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    body: NewUser, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> dict[str, Any]:
     user = users.create_user(
         session, actor, email=body.email, name=body.name, role=body.role, password=body.password
@@ -101,7 +101,7 @@ def users_role_api(
     email: str,
     body: RoleChange,
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     return users.user_to_dict(users.set_role(session, actor, email, body.role))
 
@@ -112,7 +112,7 @@ def tokens_data(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/admin/tokens", response_class=HTMLResponse, include_in_schema=False)
 def tokens_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> HTMLResponse:
     return page(
         request, "admin/tokens.html", tokens_data(session, actor), actor=actor, title="API tokens"
@@ -125,7 +125,7 @@ def tokens_create_form(
     email: str = Form(...),
     name: str = Form(...),
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     new = tokens.create_token(session, actor, email=email, name=name)
     data = tokens_data(session, actor) | {"new_secret": new.secret}
@@ -134,7 +134,7 @@ def tokens_create_form(
 
 @router.post("/admin/tokens/{prefix}/revoke", include_in_schema=False)
 def tokens_revoke_form(
-    prefix: str, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    prefix: str, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> Response:
     tokens.revoke_token(session, actor, prefix)
     return RedirectResponse("/admin/tokens", status_code=303)
@@ -142,14 +142,14 @@ def tokens_revoke_form(
 
 @router.get("/api/tokens", tags=["admin"])
 def tokens_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> dict[str, Any]:
     return tokens_data(session, actor)
 
 
 @router.post("/api/tokens", tags=["admin"], status_code=201)
 def tokens_create_api(
-    body: NewToken, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    body: NewToken, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> dict[str, Any]:
     new = tokens.create_token(session, actor, email=body.email, name=body.name)
     return {"prefix": new.prefix, "token": new.secret}
@@ -157,7 +157,7 @@ def tokens_create_api(
 
 @router.delete("/api/tokens/{prefix}", tags=["admin"])
 def tokens_revoke_api(
-    prefix: str, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    prefix: str, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> dict[str, Any]:
     tokens.revoke_token(session, actor, prefix)
     return {"prefix": prefix, "revoked": True}
@@ -165,7 +165,7 @@ def tokens_revoke_api(
 
 @router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
 def audit_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> HTMLResponse:
     return page(
         request,
@@ -178,6 +178,6 @@ def audit_page(
 
 @router.get("/api/audit", tags=["admin"])
 def audit_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> dict[str, Any]:
     return {"events": recent_events(session, actor, 200)}

@@ -18,14 +18,14 @@ router = APIRouter()
 def home_page(
     request: Request,
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     return page(request, "home.html", home_data(session, actor), actor=actor, title="Home")
 
 
 @router.get("/api/home", tags=["home"])
 def home_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> dict[str, Any]:
     """The signed-in user's home page as data: their role and its panels."""
     return home_data(session, actor)

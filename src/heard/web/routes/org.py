@@ -23,7 +23,7 @@ def teams_data(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/org/teams", response_class=HTMLResponse, include_in_schema=False)
 def teams_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> HTMLResponse:
     return page(
         request, "org/teams.html", teams_data(session, actor), actor=actor, title="Organisation"
@@ -32,7 +32,7 @@ def teams_page(
 
 @router.get("/api/org/teams", tags=["organisation"])
 def teams_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> dict[str, Any]:
     return teams_data(session, actor)
 
@@ -43,7 +43,7 @@ def people_page(
     q: str = "",
     page_number: int = Query(1, alias="page", ge=1),
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = list_people(
         session, actor, query=q, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
@@ -58,7 +58,7 @@ def people_api(
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     return list_people(session, actor, query=q, limit=limit, offset=offset)
 

@@ -47,7 +47,7 @@ def login_submit(
     password: str = Form(...),
     next: str = Form("/"),
     login_csrf: str = Form(""),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     heard = get_heard(request)
     cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
@@ -91,7 +91,7 @@ def login_submit(
 def logout(
     request: Request,
     actor: Actor | None = Depends(optional_actor),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
