@@ -1,0 +1,92 @@
+"""Every role against every endpoint family: exactly the listed roles get through, every
+other role gets 403. The expectations are written here by hand, independently of the
+policy table in heard.accounts.policy, so a change to the policy must be made twice.
+
+Each capability appends its endpoints to ENDPOINTS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from heard.accounts.policy import Role
+
+A, P, L, M, C, G, E = (Role.ADMIN, Role.PEOPLE_PARTNER, Role.LEADER, Role.MEMBER, Role.CX_LEAD,
+                       Role.AGENT, Role.EXECUTIVE)
+EVERYONE = frozenset(Role)
+
+CSV = "employee_id,name,email,department,team\nX1,Xavi New,xavi@example.com,Support,Support\n"
+
+
+class Endpoint:
+    def __init__(self, method: str, path: str, allowed: frozenset[Role] | set[Role],
+                 **request: Any) -> None:
+        self.method, self.path, self.allowed, self.request = method, path, frozenset(allowed), request
+
+    def __repr__(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def call(self, client: TestClient, role: Role) -> int:
+        # Payloads may depend on the role so that repeated creates do not collide.
+        request = {k: (v(role) if callable(v) else v) for k, v in self.request.items()}
+        return client.request(self.method, self.path.format(role=role.value), **request).status_code
+
+
+ENDPOINTS: list[Endpoint] = [
+    # foundation: home and organisation
+    Endpoint("GET", "/", EVERYONE),
+    Endpoint("GET", "/api/me", EVERYONE),
+    Endpoint("GET", "/api/home", EVERYONE),
+    Endpoint("GET", "/org/teams", EVERYONE),
+    Endpoint("GET", "/api/org/teams", EVERYONE),
+    Endpoint("GET", "/org/people", {A, P, L, E}),
+    Endpoint("GET", "/api/people", {A, P, L, E}),
+    Endpoint("GET", "/org/import", {A, P}),
+    Endpoint("POST", "/api/people/import", {A, P},
+             files={"file": ("people.csv", CSV, "text/csv")}),
+    # foundation: administration
+    Endpoint("GET", "/admin/users", {A}),
+    Endpoint("GET", "/api/users", {A}),
+    Endpoint("POST", "/api/users", {A},
+             json=lambda r: {"email": f"new-{r.value}@example.com", "name": "New", "role": "member"}),
+    Endpoint("PUT", "/api/users/sam@example.com/role", {A}, json={"role": "member"}),
+    Endpoint("GET", "/admin/tokens", {A}),
+    Endpoint("GET", "/api/tokens", {A}),
+    Endpoint("POST", "/api/tokens", {A}, json={"email": "sam@example.com", "name": "matrix"}),
+    Endpoint("DELETE", "/api/tokens/nosuchprefix", {A}),
+    Endpoint("GET", "/admin/audit", {A}),
+    Endpoint("GET", "/api/audit", {A}),
+]
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_each_role_gets_exactly_what_it_should(role: Role,
+                                               api_as: Callable[[Role], TestClient]) -> None:
+    client = api_as(role)
+    wrong = []
+    for endpoint in ENDPOINTS:
+        status = endpoint.call(client, role)
+        if role in endpoint.allowed:
+            if status in (401, 403) or status >= 500:
+                wrong.append(f"{endpoint}: expected access, got {status}")
+        elif status != 403:
+            wrong.append(f"{endpoint}: expected 403, got {status}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_unauthenticated_api_calls_get_401(client: TestClient) -> None:
+    for endpoint in ENDPOINTS:
+        if endpoint.path.startswith("/api/"):
+            assert endpoint.call(client, Role.MEMBER) == 401, endpoint
+
+
+def test_revoked_token_stops_working(api_as: Callable[[Role], TestClient]) -> None:
+    admin = api_as(Role.ADMIN)
+    created = admin.post("/api/tokens", json={"email": "mo@example.com", "name": "t"}).json()
+    mo = TestClient(admin.app, headers={"Authorization": f"Bearer {created['token']}"})
+    assert mo.get("/api/me").json()["email"] == "mo@example.com"
+    assert admin.delete(f"/api/tokens/{created['prefix']}").status_code == 200
+    assert mo.get("/api/me").status_code == 401
