@@ -11,7 +11,7 @@ import click
 from sqlalchemy.orm import Session
 
 from heard.app import Heard
-from heard.errors import HeardError, ImportRejected
+from heard.errors import HeardError
 
 
 def app() -> Heard:
@@ -35,19 +35,16 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, default=str))
 
 
-def run_cli(group: click.Group) -> int:
+def run_cli(group: click.Group, args: list[str] | None = None) -> int:
     """Run the command; a HeardError becomes a clear message and a non-zero exit code."""
     try:
-        group.main(standalone_mode=False)
+        group.main(args=args, prog_name="heard", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 1
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except ImportRejected as exc:
-        click.echo(f"error: {exc}", err=True)
-        return 1
     except HeardError as exc:
         click.echo(f"error: {exc}", err=True)
         return 1
