@@ -19,8 +19,13 @@ from tests.conftest import PASSWORD
 CHROMIUM = "/usr/bin/chromium"
 # Without these flags Chromium tries to reach Google at start-up; the machine has no network.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -33,8 +38,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(heard_app: Heard) -> Iterator[str]:
     port = _free_port()
-    config = uvicorn.Config(create_app(heard_app), host="127.0.0.1", port=port,
-                            log_level="warning")
+    config = uvicorn.Config(create_app(heard_app), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -14,8 +14,9 @@ from tests.conftest import Personas
 pytestmark = pytest.mark.browser
 
 
-def test_admin_signs_in_navigates_and_signs_out(page: Any, live_server: str,
-                                                personas: Personas) -> None:
+def test_admin_signs_in_navigates_and_signs_out(
+    page: Any, live_server: str, personas: Personas
+) -> None:
     browser_login(page, live_server, personas.email(Role.ADMIN))
     assert page.get_by_role("heading", name="Welcome, Alice").is_visible()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Organisation").click()
@@ -29,8 +30,9 @@ def test_admin_signs_in_navigates_and_signs_out(page: Any, live_server: str,
     assert "/login" in page.url
 
 
-def test_member_is_told_an_admin_page_is_forbidden(page: Any, live_server: str,
-                                                  personas: Personas) -> None:
+def test_member_is_told_an_admin_page_is_forbidden(
+    page: Any, live_server: str, personas: Personas
+) -> None:
     browser_login(page, live_server, personas.email(Role.MEMBER))
     nav = page.get_by_role("navigation", name="Main")
     assert nav.get_by_role("link", name="Users").count() == 0
@@ -39,8 +41,9 @@ def test_member_is_told_an_admin_page_is_forbidden(page: Any, live_server: str,
     assert page.get_by_role("heading", name="You don't have access to this page").is_visible()
 
 
-def test_keyboard_user_can_sign_in_without_a_mouse(page: Any, live_server: str,
-                                                   personas: Personas) -> None:
+def test_keyboard_user_can_sign_in_without_a_mouse(
+    page: Any, live_server: str, personas: Personas
+) -> None:
     page.goto(f"{live_server}/login")
     page.keyboard.press("Tab")  # skip link first
     page.get_by_label("Email").focus()

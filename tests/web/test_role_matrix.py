@@ -14,17 +14,30 @@ from fastapi.testclient import TestClient
 
 from heard.accounts.policy import Role
 
-A, P, L, M, C, G, E = (Role.ADMIN, Role.PEOPLE_PARTNER, Role.LEADER, Role.MEMBER, Role.CX_LEAD,
-                       Role.AGENT, Role.EXECUTIVE)
+A, P, L, M, C, G, E = (
+    Role.ADMIN,
+    Role.PEOPLE_PARTNER,
+    Role.LEADER,
+    Role.MEMBER,
+    Role.CX_LEAD,
+    Role.AGENT,
+    Role.EXECUTIVE,
+)
 EVERYONE = frozenset(Role)
 
 CSV = "employee_id,name,email,department,team\nX1,Xavi New,xavi@example.com,Support,Support\n"
 
 
 class Endpoint:
-    def __init__(self, method: str, path: str, allowed: frozenset[Role] | set[Role],
-                 **request: Any) -> None:
-        self.method, self.path, self.allowed, self.request = method, path, frozenset(allowed), request
+    def __init__(
+        self, method: str, path: str, allowed: frozenset[Role] | set[Role], **request: Any
+    ) -> None:
+        self.method, self.path, self.allowed, self.request = (
+            method,
+            path,
+            frozenset(allowed),
+            request,
+        )
 
     def __repr__(self) -> str:
         return f"{self.method} {self.path}"
@@ -45,13 +58,16 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/org/people", {A, P, L, E}),
     Endpoint("GET", "/api/people", {A, P, L, E}),
     Endpoint("GET", "/org/import", {A, P}),
-    Endpoint("POST", "/api/people/import", {A, P},
-             files={"file": ("people.csv", CSV, "text/csv")}),
+    Endpoint("POST", "/api/people/import", {A, P}, files={"file": ("people.csv", CSV, "text/csv")}),
     # foundation: administration
     Endpoint("GET", "/admin/users", {A}),
     Endpoint("GET", "/api/users", {A}),
-    Endpoint("POST", "/api/users", {A},
-             json=lambda r: {"email": f"new-{r.value}@example.com", "name": "New", "role": "member"}),
+    Endpoint(
+        "POST",
+        "/api/users",
+        {A},
+        json=lambda r: {"email": f"new-{r.value}@example.com", "name": "New", "role": "member"},
+    ),
     Endpoint("PUT", "/api/users/sam@example.com/role", {A}, json={"role": "member"}),
     Endpoint("GET", "/admin/tokens", {A}),
     Endpoint("GET", "/api/tokens", {A}),
@@ -63,8 +79,9 @@ ENDPOINTS: list[Endpoint] = [
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
-def test_each_role_gets_exactly_what_it_should(role: Role,
-                                               api_as: Callable[[Role], TestClient]) -> None:
+def test_each_role_gets_exactly_what_it_should(
+    role: Role, api_as: Callable[[Role], TestClient]
+) -> None:
     client = api_as(role)
     wrong = []
     for endpoint in ENDPOINTS:
