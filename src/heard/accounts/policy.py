@@ -47,6 +47,12 @@ class Permission(StrEnum):
     VIEW_ORG = "org:view"
     VIEW_AUDIT = "audit:view"
     USE_OWN_TOKENS = "tokens:own"
+    # programs (heard.programs)
+    PROGRAMS_VIEW = "programs:view"  # programs, sessions, debrief patterns
+    PROGRAMS_OBSERVE = "programs:observe"  # log observations from sessions
+    PROGRAMS_MANAGE = "programs:manage"  # programs, schedules, debriefs, promoting patterns
+    EXPERIMENTS_UPDATE = "experiments:update"  # move an experiment one owns along
+    COMMITMENTS_VIEW = "commitments:view"  # the commitments feed everyone can read
 
 
 _EVERYONE = {Permission.VIEW_ORG}
@@ -73,6 +79,26 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.EXECUTIVE: frozenset(_EVERYONE | {Permission.VIEW_PEOPLE}),
 }
 
+
+# programs: people partners run programs and debriefs; leaders take part, log what they saw
+# and own experiments; everyone reads the commitments feed.
+_PROGRAMS_TAKE_PART = {
+    Permission.PROGRAMS_VIEW,
+    Permission.PROGRAMS_OBSERVE,
+    Permission.EXPERIMENTS_UPDATE,
+    Permission.COMMITMENTS_VIEW,
+}
+_PROGRAMS_RUN = _PROGRAMS_TAKE_PART | {Permission.PROGRAMS_MANAGE}
+_PROGRAMS_BY_ROLE: dict[Role, set[Permission]] = {
+    Role.ADMIN: _PROGRAMS_RUN,
+    Role.PEOPLE_PARTNER: _PROGRAMS_RUN,
+    Role.LEADER: _PROGRAMS_TAKE_PART,
+    Role.EXECUTIVE: {Permission.PROGRAMS_VIEW, Permission.COMMITMENTS_VIEW},
+}
+ROLE_PERMISSIONS = {
+    role: granted | _PROGRAMS_BY_ROLE.get(role, {Permission.COMMITMENTS_VIEW})
+    for role, granted in ROLE_PERMISSIONS.items()
+}
 
 @dataclass(frozen=True)
 class Actor:

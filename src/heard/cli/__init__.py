@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from heard.cli import accounts, core, org
+from heard.cli import accounts, core, org, programs
 from heard.cli.base import run_cli
 
 COMMANDS: list[click.Command] = [
@@ -18,6 +18,7 @@ COMMANDS: list[click.Command] = [
     org.import_group,
     accounts.users,
     accounts.tokens,
+    programs.programs,
 ]
 
 
