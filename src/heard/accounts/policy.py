@@ -47,6 +47,14 @@ class Permission(StrEnum):
     VIEW_ORG = "org:view"
     VIEW_AUDIT = "audit:view"
     USE_OWN_TOKENS = "tokens:own"
+    # signals: customer text is visible only with SIGNALS_VIEW
+    SIGNALS_VIEW = "signals:view"
+    SIGNALS_DASHBOARD = "signals:dashboard"
+    SIGNALS_INGEST = "signals:ingest"
+    SIGNALS_SCORE = "signals:score"
+    SIGNALS_REVIEW = "signals:review"
+    SIGNALS_WORK = "signals:work"
+    SIGNALS_MANAGE = "signals:manage"
     # programs (heard.programs)
     PROGRAMS_VIEW = "programs:view"  # programs, sessions, debrief patterns
     PROGRAMS_OBSERVE = "programs:observe"  # log observations from sessions
@@ -56,6 +64,15 @@ class Permission(StrEnum):
 
 
 _EVERYONE = {Permission.VIEW_ORG}
+# Agents work queues and review scores; CX leads also ingest and manage rules and SLAs.
+_SIGNALS_AGENT = {
+    Permission.SIGNALS_VIEW,
+    Permission.SIGNALS_DASHBOARD,
+    Permission.SIGNALS_SCORE,
+    Permission.SIGNALS_REVIEW,
+    Permission.SIGNALS_WORK,
+}
+_SIGNALS_LEAD = _SIGNALS_AGENT | {Permission.SIGNALS_INGEST, Permission.SIGNALS_MANAGE}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(
@@ -68,15 +85,16 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUDIT,
             Permission.USE_OWN_TOKENS,
         }
+        | _SIGNALS_LEAD
     ),
     Role.PEOPLE_PARTNER: frozenset(
         _EVERYONE | {Permission.IMPORT_PEOPLE, Permission.VIEW_PEOPLE, Permission.USE_OWN_TOKENS}
     ),
     Role.LEADER: frozenset(_EVERYONE | {Permission.VIEW_PEOPLE}),
     Role.MEMBER: frozenset(_EVERYONE),
-    Role.CX_LEAD: frozenset(_EVERYONE | {Permission.USE_OWN_TOKENS}),
-    Role.AGENT: frozenset(_EVERYONE),
-    Role.EXECUTIVE: frozenset(_EVERYONE | {Permission.VIEW_PEOPLE}),
+    Role.CX_LEAD: frozenset(_EVERYONE | {Permission.USE_OWN_TOKENS} | _SIGNALS_LEAD),
+    Role.AGENT: frozenset(_EVERYONE | _SIGNALS_AGENT),
+    Role.EXECUTIVE: frozenset(_EVERYONE | {Permission.VIEW_PEOPLE, Permission.SIGNALS_DASHBOARD}),
 }
 
 

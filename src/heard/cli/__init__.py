@@ -8,6 +8,7 @@ import sys
 import click
 
 from heard.cli import accounts, core, org, programs
+from heard.cli import signals as signals_cli
 from heard.cli.base import run_cli
 
 COMMANDS: list[click.Command] = [
@@ -19,6 +20,9 @@ COMMANDS: list[click.Command] = [
     accounts.users,
     accounts.tokens,
     programs.programs,
+    signals_cli.score_command,
+    signals_cli.signals_group,
+    signals_cli.models_group,
 ]
 
 
