@@ -47,6 +47,12 @@ class Permission(StrEnum):
     VIEW_ORG = "org:view"
     VIEW_AUDIT = "audit:view"
     USE_OWN_TOKENS = "tokens:own"
+    # pulse (heard.pulse)
+    PULSE_ANSWER = "pulse:answer"  # answer rounds one is invited to; see own check-ins
+    PULSE_LEAD = "pulse:lead"  # predict, see own teams' results, check-ins, decisions
+    PULSE_VIEW_ORG = "pulse:org"  # organisation-wide aggregates
+    PULSE_RUN = "pulse:run"  # create, open, close and publish rounds; reminders
+    PULSE_CONFIGURE = "pulse:configure"  # item bank and the anonymity threshold k
     # signals: customer text is visible only with SIGNALS_VIEW
     SIGNALS_VIEW = "signals:view"
     SIGNALS_DASHBOARD = "signals:dashboard"
@@ -63,7 +69,7 @@ class Permission(StrEnum):
     COMMITMENTS_VIEW = "commitments:view"  # the commitments feed everyone can read
 
 
-_EVERYONE = {Permission.VIEW_ORG}
+_EVERYONE = {Permission.VIEW_ORG, Permission.PULSE_ANSWER}
 # Agents work queues and review scores; CX leads also ingest and manage rules and SLAs.
 _SIGNALS_AGENT = {
     Permission.SIGNALS_VIEW,
@@ -84,17 +90,34 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_PEOPLE,
             Permission.VIEW_AUDIT,
             Permission.USE_OWN_TOKENS,
+            Permission.PULSE_RUN,
+            Permission.PULSE_CONFIGURE,
         }
         | _SIGNALS_LEAD
     ),
     Role.PEOPLE_PARTNER: frozenset(
-        _EVERYONE | {Permission.IMPORT_PEOPLE, Permission.VIEW_PEOPLE, Permission.USE_OWN_TOKENS}
+        _EVERYONE
+        | {
+            Permission.IMPORT_PEOPLE,
+            Permission.VIEW_PEOPLE,
+            Permission.USE_OWN_TOKENS,
+            Permission.PULSE_RUN,
+            Permission.PULSE_VIEW_ORG,
+        }
     ),
-    Role.LEADER: frozenset(_EVERYONE | {Permission.VIEW_PEOPLE}),
+    Role.LEADER: frozenset(_EVERYONE | {Permission.VIEW_PEOPLE, Permission.PULSE_LEAD}),
     Role.MEMBER: frozenset(_EVERYONE),
     Role.CX_LEAD: frozenset(_EVERYONE | {Permission.USE_OWN_TOKENS} | _SIGNALS_LEAD),
     Role.AGENT: frozenset(_EVERYONE | _SIGNALS_AGENT),
-    Role.EXECUTIVE: frozenset(_EVERYONE | {Permission.VIEW_PEOPLE, Permission.SIGNALS_DASHBOARD}),
+    Role.EXECUTIVE: frozenset(
+        _EVERYONE
+        | {
+            Permission.VIEW_PEOPLE,
+            Permission.SIGNALS_DASHBOARD,
+            Permission.PULSE_LEAD,
+            Permission.PULSE_VIEW_ORG,
+        }
+    ),
 }
 
 
