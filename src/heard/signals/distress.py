@@ -108,7 +108,7 @@ _IDIOMS = re.compile(
     r"|\bi (?:almost|nearly) died\b(?=.{0,20}\b(?:laugh|lol|funny|hilarious))"
     r"|\b(?:i'm|i am) (?:literally |actually )?dead\b(?! serious)(?=\s*(?:[,.!]|lol|lmao|$))"
     r"|\bdead (?:serious|tired|on arrival|link|pixel|battery|zone|end)\b"
-    r"|\b(?:phone|battery|laptop|router|screen|car|plants?|app|tv|modem|patience|signal)"
+    r"|\b(?:phone|battery|laptop|router|screen|car|plants?|app|tv|modem|patience|signal|tablet)"
     r" (?:has |just |is |keeps )?(?:died|dead|dying)\b"
     r"|\bdeath of me\b|\bdrop[- ]dead\b|\bscared to death\b|\bbored to death\b"
     r"|\b(?:murder|kill|destroy) (?:this|a|that) (?:pizza|burger|coffee|meal|sandwich|beer)\b"
@@ -121,7 +121,10 @@ _IDIOMS = re.compile(
     r"|\bshot to pieces\b|\bblow up (?:your|my|the) (?:inbox|phone|dms?|mentions|notifications)\b"
     r"|\bhit (?:me|us) hard\b|\bhit (?:me|us) with\b"
     r"|\bchoking on (?:this|these|the|that|your)\b"
-    r"|\bsuicide (?:squad|doors|mission|prevention (?:charity|month|week|day))\b"
+    r"|\bsuicide (?:squad|doors|mission|prevention (?:charity|month|week|day|line))\b"
+    r"|\bwant to die (?:lol|lmao|haha)\b|\bblood boil\w*"
+    r"|\b(?:fainted|passed out|collapsed) (?:from|at|when i saw) (?:shock|the (?:price|bill))\b"
+    r"|\bmurder (?:anyone|whoever) who (?:spoils|talks|touches my)\b"
     r"|\b(?:bleeding|bleeds) (?:money|cash|battery|data|customers)\b"
     r"|\bis bleeding (?:battery|money|me dry)\b"
     r"|\b(?:it |that |this |fee |price |bill )?(?:really )?hurts (?:my feelings|to see|to read)\b"
@@ -163,6 +166,7 @@ _PERSON = (
     r"|people|whoever|(?:the|that|your|this|those|these|my|his|her|their) (?:\w+ )?"
     r"(?:manager|agent|driver|technician|tech|guy|man|woman|staff|employees?|ceo|boss|landlord"
     r"|neighbou?r|courier|rep|person|people|lady|idiot|workers?|owner|cashier|clerk|officer"
+    r"|agents|managers|drivers|reps|technicians|brother|sister|dad|mum|mom"
     r"|kids|children|wife|husband|ex|partner|family|team|bastard))\b"
 )
 _ABUSER = (
@@ -197,7 +201,14 @@ _LEXICON: list[_Rule] = [
     *_rules(
         "suicidal_ideation",
         STRONG,
-        rf"\b(?:kill|killing|end|ending|take|taking|took) {_SELF}\b",
+        rf"\b(?:kill|killing) {_SELF}\b",
+        r"\b(?:end|ending|take|taking|took) (?:my|his|her|their) (?:own )?life\b"
+        r"(?! savings| insurance)",
+        r"\b(?:i'm|i am) ending (?:it|things)\b|\bready to end (?:it|things|my life)\b",
+        r"\b(?:this is )?my goodbye\b|\bi'm done\.? goodbye\b|\b(?:a|the) noose\b",
+        r"\bfeel like (?:dying|ending it|ending my life)\b|\bexcept (?:dying|death|suicide)\b",
+        r"\b(?:live or die|dead or alive)\b|\bdanger to my ?self\b",
+        r"\b(?:drinking|alcohol|booze) and (?:taking )?(?:pills|tablets)\b",
         r"\b(?:going to|gonna|will|want to|wanna|i'll|might|about to|just|i) kms\b",
         r"\bsuicid(?:e|al)\b",
         r"\b(?:want|wanted|wanting|i'm going|i am going|plan|planning|ready|decided|deserve)"
@@ -210,10 +221,11 @@ _LEXICON: list[_Rule] = [
         r"\b(?:nothing|no(?:thing)? (?:reason|one)) (?:left )?to live for\b",
         r"\blife (?:isn't|is not|is no longer|isn't even|not) worth\b",
         r"\bnot worth living\b",
-        r"\bbetter off (?:dead|without me|if i (?:was|were) (?:dead|gone))\b",
+        r"\b(?:better|happier) (?:off )?(?:dead|without me"
+        r"|if i (?:was|were|wasn't) (?:dead|gone|here|around))\b",
         r"\b(?:world|everyone|everybody|they|family) (?:would|will|'d) be better (?:off )?"
         r"(?:without me|if i)\b",
-        r"\b(?:nobody|no one|noone) (?:would|will) (?:miss|care|notice)\b.{0,30}"
+        r"\b(?:nobody|no one|noone) (?:would|will) (?:even )?(?:miss|care|notice)\b.{0,30}"
         r"\b(?:gone|dead|died|die)\b",
         r"\bend(?:ing)? (?:it all|things tonight|it tonight|it today|it now|it after|it soon)\b",
         r"\b(?:thinking about|think about|considering|thought about) end(?:ing)? it\b",
@@ -222,7 +234,7 @@ _LEXICON: list[_Rule] = [
         r"\bnever wake up\b",
         r"\b(?:suicide|goodbye) (?:note|letter)\b|\bsaid my goodbyes\b",
         r"\b(?:won't|will not|wont) be (?:alive|around|here)\b(?! forever| for long| when| at)",
-        r"\bnot (?:going to be|be) around (?:much longer|for long|anymore)\b",
+        r"\bnot (?:going to be|be) (?:around|here) (?:much longer|for long|anymore)\b",
         r"\bi (?:just |really )?(?:want|wish|need) to (?:disappear|stop existing|not exist)\b",
         r"\bdon't want to exist\b",
         r"\bdisappear (?:forever|for good|and never come back)\b",
@@ -245,7 +257,7 @@ _LEXICON: list[_Rule] = [
         r"\bwants? to die\b",
         r"\b(?:don't|do not|stopped|stop) car(?:e|ing) (?:if|whether) i (?:live|die|wake up)\b",
         r"\b(?:going to|gonna|about to|planning to|threatening to|wants to) jump\b"
-        r"(?! (?:on|in|into|the queue|ship|sides|through|to|at|back))",
+        r"(?! (?:on|in|into|the queue|ship|sides|through|to|at|back)\b)",
         r"\b(?:i'll|i will|i'm going to) be gone (?:soon|by|tomorrow|tonight|before)\b",
         r"\bthis is (?:the end|goodbye) for me\b|\bmy last message\b|\blast message to\b",
         r"\b(?:don't|do not) think i'll (?:survive|make it through) the night\b",
@@ -287,6 +299,8 @@ _LEXICON: list[_Rule] = [
         r"\bcan't go on(?: like this| living| anymore)\b",
         r"\b(?:can't|cannot) see (?:any )?(?:way out|a way out)\b",
         r"\bthe only way out\b",
+        r"\bno hope (?:for me|left)\b|\blife (?:has no|is without) meaning\b",
+        r"\bdon't trust my ?self\b",
         r"\bto (?:be over|stop|end) (?:for good|permanently|forever)\b",
     ),
     *_rules(
@@ -297,7 +311,7 @@ _LEXICON: list[_Rule] = [
         r"\b(?:i feel|i'm|i am) (?:so )?(?:hopeless|worthless|empty|broken)\b",
         r"\bnothing matters\b",
         r"\bit all to stop\b",
-        r"\bwant (?:it|this|everything) to be over\b",
+        r"\bwant (?:it|this|everything) to (?:all )?be over\b|\bi want out\b",
         r"\bnobody (?:loves|cares about) me\b",
         r"\b(?:i'm|i am) (?:so )?depressed\b",
     ),
@@ -310,7 +324,12 @@ _LEXICON: list[_Rule] = [
         r" (?:your|the|that|this|their)? ?(?:headquarters|hq|office|store|shop|building|branch"
         r"|place|call centre|call center|warehouse|house)\b",
         r"\bset (?:the|your|this|that) \w+ on fire\b",
-        r"\bburn (?:your|the|that|this|their) (?:\w+ )?down\b",
+        r"\bburn (?:your|the|that|this|their) (?:\w+ ){0,2}down\b",
+        r"\b(?:he's|she's|they're|he is|she is|they are) going to (?:kill|hurt|shoot|stab)"
+        r" (?:me|us)\b",
+        r"\bstart (?:shooting|stabbing|killing)\b|\bcoming for (?:him|her|you|them)\b",
+        r"\bfist through (?:his|her|your|the|their) face\b",
+        r"\b(?:kill|hurt|shoot) (?:every one|all|each) of you\b",
         r"\bput a bullet in\b|\bpay with (?:their|his|her|your) li(?:fe|ves)\b",
         r"\b(?:never|won't) walk again\b",
         r"\bi know where (?:she|he|you|they) (?:lives?|parks?|works?)\b",
@@ -323,7 +342,10 @@ _LEXICON: list[_Rule] = [
     *_rules(
         "abuse_or_violence",
         STRONG,
-        rf"\b{_ABUSER} (?:\w+ ){{0,2}}{_HURT_VERBS} (?:me|us|my|the kids|the children|our)\b",
+        rf"\b{_ABUSER}(?:'s|'d)? (?:\w+ ){{0,2}}{_HURT_VERBS}"
+        r" (?:me|us|my|her|him|the kids|the children|our)\b",
+        r"\b(?:beating|hitting|hurting|abusing|choking|kicking|punching|strangling) me\b",
+        r"\b(?:trying to|tried to) (?:get|break) in\b",
         r"\b(?:and|he|she|they) (?:hurts|hits|beats|slaps|kicks) me"
         r" (?:if|when|whenever|every|for)\b",
         r"\b(?:i was|i've been|i have been|i'm being|i am being|i got|i get|we were|we've been"
@@ -352,7 +374,7 @@ _LEXICON: list[_Rule] = [
         r"\b(?:hits|beats) (?:the|my|our) (?:kids|children|son|daughter|mum|mom|baby)\b",
         r"\bbeats my (?:mum|mom|mother|wife|sister)\b",
         r"\bchoked me\b|\buntil i blacked out\b",
-        r"\bscared for my life\b|\bfear for my life\b",
+        r"\b(?:scared|afraid|terrified|fear) for my life\b",
     ),
     *_rules(
         "abuse_or_violence",
@@ -382,12 +404,16 @@ _LEXICON: list[_Rule] = [
         r"\b(?:vomiting|coughing|throwing up) blood\b",
         r"\b(?:throat|tongue|face|lips?) (?:is |are |keeps )?(?:swelling|closing|swollen)\b",
         r"\bcan't swallow\b",
-        r"\b(?:swallowed|ate|drank) (?:a|the|some) (?:battery|batteries|magnets?|bleach"
-        r"|detergent|pods?|pills)\b",
+        r"\b(?:swallowed|ate|drank) (?:a|the|some|some of the|one of the|all the)"
+        r" (?:battery|batteries|magnets?|bleach|detergent|pods?|pills)\b",
         r"\bblood sugar is (?:\d+|crashing|dropping|very low|low)\b|\bgoing hypo\b",
         r"\b(?:fire|smoke) in (?:my|the|our) (?:house|home|flat|apartment|kitchen|building|room"
         r"|bedroom|garage)\b|\b(?:my|our|the) (?:house|home|flat|apartment|kitchen|building|car"
-        r"|room) is on fire\b|\bgas leak\b|\bsmell gas\b|\bcarbon monoxide\b",
+        r"|room) is on fire\b|\bgas leak\b|\bsmell gas\b",
+        r"\bcarbon monoxide\b(?! detectors?| alarms?)",
+        r"\bcarbon monoxide (?:alarm|detector) (?:\w+ ){0,3}(?:is )?"
+        r"(?:going off|beeping|sounding)\b",
+        r"\bsmoke (?:pouring|coming|everywhere)\b|\bhead injury\b|\bcan't wake (?:\w+ ){0,2}up\b",
         r"\bturning blue\b|\bseizure\b|\bhaving a stroke\b",
         r"\bfell and (?:hit|can't get up|i can't get up|broke)\b|\bcan't get up\b",
         r"\b(?:call|need|send|get|calling|needs) (?:an |me an |us an )?ambulance\b"
@@ -399,6 +425,124 @@ _LEXICON: list[_Rule] = [
         r"\bcan't feel my (?:arm|legs?|face)\b",
     ),
 ]
+
+
+# --- co-occurring cues -------------------------------------------------------
+
+# Exact phrases cannot cover every way people say these things. This second
+# tier counts broad cue families: one family alone is ordinary complaint
+# language ("my battery is dead", "I'm scared of the bill"), but two or more
+# together ("pills" + "tonight", "hit" + "my husband" + "scared") rarely are.
+# Core families count 1 point, context families half a point; 2 points flag.
+_FAMILIES: list[tuple[str, float, str | None, re.Pattern[str]]] = [
+    (
+        "death",
+        1.0,
+        "suicidal_ideation",
+        re.compile(
+            r"\b(?:die|dying|dead|death|suicid\w*|goodbye|be gone|not (?:be )?(?:here|around|alive)"
+            r"|end (?:it|everything|things|my)|for good|no way out|way out)\b"
+        ),
+    ),
+    (
+        "means",
+        1.0,
+        "self_harm",
+        re.compile(
+            r"\b(?:pills?|tablets?|overdos\w*|razor|blades?|rope|noose|bridge|roof|ledge|train"
+            r"|cliff|guns?|knife|knives|machete|bat|bleach|engine running|lighter|cigarettes?"
+            r"|boiling|insulin|medication|meds)\b"
+        ),
+    ),
+    (
+        "violence",
+        1.0,
+        "abuse_or_violence",
+        re.compile(
+            r"\b(?:hit|hits|hitting|beat|beats|beating|beaten|punch\w*|slap\w*|kick\w*"
+            r"|chok\w*|strangl\w*|stab\w*|shoot\w*|shot|kill\w*|murder\w*|hurt\w*"
+            r"|(?<!heart )attack\w*|abus\w*|rap(?:e|ed|ing)|threat\w*|smash\w*|grabbed|pinned"
+            r"|slammed|burn\w*|torch|bomb|assault\w*|bruis\w*|violen\w*)\b"
+        ),
+    ),
+    (
+        "medical",
+        1.0,
+        "medical_emergency",
+        re.compile(
+            r"\b(?:breath\w*|unconscious|collapsed|seizure|stroke|heart attack|chest|bleed\w*"
+            r"|blood|swallowed|allergic|swelling|swollen|faint\w*|pass(?:ed)? out|not responding"
+            r"|not moving|won't wake|can't wake|asthma|drowsy|vomiting|head injury|lips"
+            r"|gas|smoke|slurred|drooping|poison\w*|stung|labour|overdos\w*|dizzy)\b"
+        ),
+    ),
+    (
+        "hopeless",
+        1.0,
+        "hopelessness",
+        re.compile(
+            r"\b(?:hopeless|worthless|no point|no reason|can't cope|can't go on|giving up"
+            r"|burden|nothing left|be over|tired of (?:life|living|fighting|everything)|done with"
+            r"|hate my life|hate myself|no hope|want out|no meaning|can't keep"
+            r"|do something stupid)\b"
+        ),
+    ),
+    (
+        "fear",
+        1.0,
+        None,
+        re.compile(
+            r"\b(?:scared|afraid|terrified|frightened|not safe|danger|trapped|locked in"
+            r"|help me|please help)\b"
+        ),
+    ),
+    (
+        "target",
+        0.5,
+        None,
+        re.compile(
+            r"\b(?:me|him|them|my (?:husband|wife|partner|boyfriend|girlfriend|ex|dad|father"
+            r"|mum|mom|mother|son|daughter|kids?|children|baby|family|brother|sister))\b"
+        ),
+    ),
+    (
+        "intent",
+        0.5,
+        None,
+        re.compile(
+            r"\b(?:i'm going to|i am going to|i'll|i will|i want to|i'm planning|i've decided"
+            r"|tonight|right now|i keep|lined up|saved up|in front of me|so someone knows)\b"
+        ),
+    ),
+    ("self", 0.5, None, re.compile(r"\bmy ?self\b")),
+    (
+        "resolve",
+        0.5,
+        None,
+        re.compile(
+            r"\b(?:literally|i mean it|i mean that|i'm serious|not joking|no joke|i swear"
+            r"|i've decided|made up my mind)\b"
+        ),
+    ),
+]
+COMBO_POINTS = 2.0
+# Laughter marks hyperbole ("gonna kill my brother lol"); it costs the weak
+# tier a point but never overrides an exact crisis phrase.
+_LAUGHTER = re.compile(r"\b(?:lol|lmao|rofl|haha\w*|jk)\b|\U0001f602|\U0001f923")
+
+
+def _combo(norm: str) -> tuple[float, list[str]]:
+    """Points from co-occurring cue families, and the signals they point to."""
+    points = 0.0
+    signals: list[str] = []
+    for _name, value, signal, pattern in _FAMILIES:
+        if pattern.search(norm):
+            points += value
+            if signal:
+                signals.append(signal)
+    if _LAUGHTER.search(norm):
+        points -= 1.0
+    return points, signals
 
 
 # --- scoring ---------------------------------------------------------------
@@ -413,6 +557,12 @@ def _match(text: str) -> tuple[dict[str, float], int]:
     for signal, weight, pattern in _LEXICON:
         if weight > found.get(signal, 0.0) and pattern.search(norm):
             found[signal] = weight
+    points, combo_signals = _combo(norm)
+    if points >= COMBO_POINTS and combo_signals:
+        # Just over the threshold: enough to route, with modest confidence.
+        weight = min(0.55 + 0.05 * (points - COMBO_POINTS), 0.7)
+        for signal in combo_signals:
+            found[signal] = max(found.get(signal, 0.0), weight)
     return found, idioms + denials
 
 
