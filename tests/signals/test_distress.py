@@ -1,0 +1,110 @@
+"""Tests for heard.signals.distress: must-flag / must-not-flag lists and eval recall."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from heard.signals.distress import SIGNALS, DistressResult, detect_distress, detect_one
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "distress"
+
+MUST_FLAG: list[tuple[str, str]] = [
+    ("I don't want to be alive anymore", "suicidal_ideation"),
+    ("I'm going to hurt myself", "self_harm"),
+    ("there's no point going on", "hopelessness"),
+    ("he hits me", "abuse_or_violence"),
+    ("I took all my pills", "self_harm"),
+    ("I'm going to kill the manager at your store", "threat_to_others"),
+    ("My dad collapsed and isn't breathing", "medical_emergency"),
+]
+
+MUST_NOT_FLAG = [
+    "I could kill for a coffee",
+    "this update is killing me",
+    "dying to try it",
+    "My phone died again after the update",
+    "I'm dead tired of asking the same question",
+    "I almost had a heart attack when I saw the bill",
+    "Shoot me a DM with the tracking number",
+    "I'm not suicidal, just furious with your billing team",
+    "My grandmother passed away, how do I close her account?",
+    "I'm so sad the store is closing",
+]
+
+
+def _rows(name: str) -> list[dict[str, object]]:
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def _recall_precision(name: str) -> tuple[float, float]:
+    rows = _rows(name)
+    results = detect_distress([str(r["text"]) for r in rows])
+    tp = sum(1 for r, res in zip(rows, results, strict=True) if res.flag and r["label"] == 1)
+    fp = sum(1 for r, res in zip(rows, results, strict=True) if res.flag and r["label"] == 0)
+    positives = sum(1 for r in rows if r["label"] == 1)
+    return tp / positives, tp / max(tp + fp, 1)
+
+
+@pytest.mark.parametrize(("text", "signal"), MUST_FLAG)
+def test_crisis_language_is_flagged(text: str, signal: str) -> None:
+    result = detect_one(text)
+    assert result.flag
+    assert signal in result.signals
+    assert result.probability >= 0.5
+
+
+@pytest.mark.parametrize("text", MUST_NOT_FLAG)
+def test_idioms_and_ordinary_sadness_are_not_flagged(text: str) -> None:
+    assert not detect_one(text).flag
+
+
+def test_emotions_amplify_a_weak_cue_but_never_create_one() -> None:
+    weak = "I can't do this anymore"
+    assert not detect_one(weak).flag
+    assert detect_one(weak, {"sadness": 0.9}).flag
+    assert not detect_one("Where is my parcel?", {"fear": 1.0, "sadness": 1.0}).flag
+
+
+def test_batch_matches_single_and_checks_lengths() -> None:
+    texts = ["he hits me", "where is my order"]
+    assert detect_distress(texts) == [detect_one(t) for t in texts]
+    with pytest.raises(ValueError):
+        detect_distress(texts, [{"fear": 0.1}])
+
+
+def test_result_shape() -> None:
+    result = detect_one("I want to end my life")
+    assert isinstance(result, DistressResult)
+    assert 0.0 <= result.probability <= 1.0
+    assert 0.0 <= result.confidence <= 1.0
+    assert set(result.signals) <= set(SIGNALS)
+
+
+def test_eval_file_is_large_enough_and_disjoint_from_dev() -> None:
+    eval_rows = _rows("distress_eval.jsonl")
+    dev_texts = {r["text"] for r in _rows("distress_dev.jsonl")}
+    assert sum(1 for r in eval_rows if r["label"] == 1) >= 150
+    assert sum(1 for r in eval_rows if r["label"] == 0) >= 400
+    assert not dev_texts & {r["text"] for r in eval_rows}
+
+
+def test_eval_recall_regression_floor() -> None:
+    # Measured on the held-out eval set (v3, first run): recall 0.747, precision 0.950.
+    # This floor catches regressions; the product target is the xfail test below.
+    recall, precision = _recall_precision("distress_eval.jsonl")
+    assert recall >= 0.74
+    assert precision >= 0.9
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Target not met: held-out recall is 0.747 (see docs/models/distress.md). "
+    "strict=True makes this fail loudly once the target is reached, so the marker is removed.",
+)
+def test_eval_recall_meets_target() -> None:
+    recall, _ = _recall_precision("distress_eval.jsonl")
+    assert recall >= 0.95
