@@ -31,6 +31,13 @@ def _parse_str(raw: str) -> str:
     return raw
 
 
+def _parse_profile(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in ("default", "fast"):
+        raise ValueError(f"expected default or fast, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -112,6 +119,13 @@ SETTINGS: tuple[Setting, ...] = (
         100,
     ),
     Setting("demo_seed", 7, "Seed of the deterministic demo generator.", _parse_int),
+    Setting(
+        "signals_profile",
+        "default",
+        "Scoring profile for customer messages ingested through the web and API: "
+        "default (best quality) or fast (much quicker, lower quality).",
+        _parse_profile,
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

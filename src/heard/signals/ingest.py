@@ -258,6 +258,14 @@ def _finish(session: Session, run_id: int | None, status: str, error: str = "") 
         )
 
 
+def fail_run(transaction: TransactionFactory, run_id: int, error: str) -> None:
+    """Mark a run failed (e.g. the scorer could not load) unless it already ended."""
+    with transaction() as session:
+        run = session.get(IngestRun, run_id)
+        if run is not None and run.status == "running":
+            _finish(session, run_id, "failed", error)
+
+
 def ingest_file(
     transaction: TransactionFactory,
     actor: Actor,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor, Role
 from heard.org.queries import org_summary
+from heard.signals.inbox import overview_panel, queue_panel
 from heard.store.tables.accounts import User
 from heard.store.tables.org import Person, Team
 
@@ -79,6 +80,10 @@ HOME_PANELS: list[HomePanel] = [
     HomePanel("my_team", "Your team", "panels/my_team.html", _my_team_panel),
     HomePanel("organisation", "Organisation", "panels/organisation.html", _org_panel),
     HomePanel("accounts", "Accounts", "panels/accounts.html", _accounts_panel),
+    HomePanel("signals_queue", "Your queue", "panels/signals_queue.html", queue_panel),
+    HomePanel(
+        "signals_overview", "Customer signals", "panels/signals_overview.html", overview_panel
+    ),
 ]
 
 

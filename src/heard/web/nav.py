@@ -23,6 +23,8 @@ NAV: list[NavItem] = [
     NavItem("Users", "/admin/users", Permission.MANAGE_USERS),
     NavItem("API tokens", "/admin/tokens", Permission.MANAGE_TOKENS),
     NavItem("Audit log", "/admin/audit", Permission.VIEW_AUDIT),
+    NavItem("Customer signals", "/signals", Permission.SIGNALS_VIEW),
+    NavItem("SLA board", "/signals/sla", Permission.SIGNALS_DASHBOARD),
 ]
 
 

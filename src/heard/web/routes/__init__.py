@@ -2,6 +2,12 @@
 
 from fastapi import APIRouter
 
-from heard.web.routes import admin, home, org, signin
+from heard.web.routes import admin, home, org, signals, signin
 
-ROUTERS: list[APIRouter] = [signin.router, home.router, org.router, admin.router]
+ROUTERS: list[APIRouter] = [
+    signin.router,
+    home.router,
+    org.router,
+    admin.router,
+    signals.router,
+]
