@@ -11,6 +11,7 @@ import click
 from heard.cli.base import echo_json
 from heard.errors import ValidationError
 from heard.programs.calendar import to_ics
+from heard.programs.patterns import find_patterns, read_jsonl
 from heard.programs.scheduler import SOLVE_SECONDS, schedule
 
 
@@ -60,3 +61,23 @@ def schedule_command(
     summary = {k: v for k, v in result.items() if k != "assignments"}
     summary["sessions"] = len(result.get("assignments", []))
     echo_json(summary)
+
+
+@programs.command("patterns")
+@click.option("--input", "source", required=True, type=click.Path(exists=True, path_type=Path),
+              help='OBS.jsonl: one {"id","text","session","leader","segment"} per line.')
+@click.option("--output", "target", required=True, type=click.Path(path_type=Path),
+              help="Where to write PATTERNS.json.")
+def patterns_command(source: Path, target: Path) -> None:
+    """Find patterns in debrief observations with the offline sentence model.
+
+    Groups observations by meaning, keeps groups raised in one session apart as anecdotes,
+    and ranks patterns by how many distinct sessions, leaders and segments raised them.
+    Writes {"patterns": [{"label","members","sessions","leaders",...}], "anecdotes": [...]}.
+    """
+    with source.open(encoding="utf-8") as lines:
+        items = read_jsonl(lines)
+    result = find_patterns(items)
+    target.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    echo_json({"observations": len(items), "patterns": len(result["patterns"]),
+               "anecdotes": len(result["anecdotes"])})
