@@ -92,6 +92,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.USE_OWN_TOKENS,
             Permission.PULSE_RUN,
             Permission.PULSE_CONFIGURE,
+            Permission.PULSE_VIEW_ORG,
         }
         | _SIGNALS_LEAD
     ),

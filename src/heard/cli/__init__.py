@@ -8,6 +8,7 @@ import sys
 import click
 
 from heard.cli import accounts, core, org, programs
+from heard.cli import pulse as pulse_cli
 from heard.cli import signals as signals_cli
 from heard.cli.base import run_cli
 
@@ -20,6 +21,7 @@ COMMANDS: list[click.Command] = [
     accounts.users,
     accounts.tokens,
     programs.programs,
+    pulse_cli.pulse,
     signals_cli.score_command,
     signals_cli.signals_group,
     signals_cli.models_group,

@@ -23,6 +23,10 @@ NAV: list[NavItem] = [
     NavItem("Users", "/admin/users", Permission.MANAGE_USERS),
     NavItem("API tokens", "/admin/tokens", Permission.MANAGE_TOKENS),
     NavItem("Audit log", "/admin/audit", Permission.VIEW_AUDIT),
+    NavItem("Pulse", "/pulse", Permission.PULSE_ANSWER),
+    NavItem("Empathy gap", "/pulse/gap", Permission.PULSE_LEAD),
+    NavItem("Pulse overview", "/pulse/org", Permission.PULSE_VIEW_ORG),
+    NavItem("Pulse settings", "/pulse/settings", Permission.PULSE_CONFIGURE),
     NavItem("Customer signals", "/signals", Permission.SIGNALS_VIEW),
     NavItem("SLA board", "/signals/sla", Permission.SIGNALS_DASHBOARD),
 ]

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from heard.web.routes import admin, home, org, signals, signin
+from heard.web.routes import admin, home, org, pulse, signals, signin
 
 ROUTERS: list[APIRouter] = [
     signin.router,
@@ -10,4 +10,5 @@ ROUTERS: list[APIRouter] = [
     org.router,
     admin.router,
     signals.router,
+    pulse.router,
 ]

@@ -1,0 +1,470 @@
+"""Pulse pages and their `/api/pulse` twins. Handlers validate input, call
+:mod:`heard.pulse`, and render; the data dicts come from :mod:`heard.pulse.views`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from markupsafe import Markup
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from heard.accounts.policy import Actor, Permission
+from heard.errors import Conflict, ValidationError
+from heard.pulse import charts, config, items, predictions, rounds, views
+from heard.pulse.report import to_csv
+from heard.web.auth import current_actor, db_session, get_heard
+from heard.web.render import page
+
+router = APIRouter()
+
+
+def _int_fields(form: Any, prefix: str) -> dict[int, str]:
+    out = {}
+    for name, value in form.multi_items():
+        if name.startswith(prefix) and name[len(prefix) :].isdigit() and isinstance(value, str):
+            out[int(name[len(prefix) :])] = value
+    return out
+
+
+def _numbers(raw: dict[int, str], cast: type[int] | type[float]) -> dict[int, Any]:
+    out: dict[int, Any] = {}
+    for key, value in raw.items():
+        try:
+            out[key] = cast(value) if value.strip() else None
+        except ValueError:
+            out[key] = None
+    return {k: v for k, v in out.items() if v is not None}
+
+
+# --- member: answer a round -------------------------------------------------------------
+
+
+@router.get("/pulse", response_class=HTMLResponse, include_in_schema=False)
+def pulse_home(
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> HTMLResponse:
+    data = views.member_view(session, actor)
+    data["can_lead"] = actor.can(Permission.PULSE_LEAD)
+    data["can_run"] = actor.can(Permission.PULSE_RUN)
+    data["can_view_org"] = actor.can(Permission.PULSE_VIEW_ORG)
+    data["answered"] = request.query_params.get("answered") == "1"
+    return page(request, "pulse/home.html", data, actor=actor, title="Pulse")
+
+
+@router.get("/api/pulse", tags=["pulse"])
+def pulse_home_api(
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+) -> dict[str, Any]:
+    """Open rounds the signed-in person is invited to."""
+    return views.member_view(session, actor)
+
+
+@router.get("/pulse/rounds/{ref}/answer", response_class=HTMLResponse, include_in_schema=False)
+def answer_page(
+    ref: str,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> HTMLResponse:
+    data = views.answer_form(session, actor, ref)
+    return page(request, "pulse/answer.html", data, actor=actor, title="Pulse")
+
+
+@router.post("/pulse/rounds/{ref}/answer", include_in_schema=False)
+async def answer_submit(
+    ref: str,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> Response:
+    form = await request.form()
+    ratings = _numbers(_int_fields(form, "item_"), int)
+    comments = _int_fields(form, "open_")
+    try:
+        rounds.submit_answers(session, actor, ref, ratings, comments)
+    except (ValidationError, Conflict) as exc:
+        session.rollback()
+        data = views.answer_form(session, actor, ref) | {"error": str(exc), "given": ratings}
+        return page(request, "pulse/answer.html", data, actor=actor, status=400, title="Pulse")
+    return RedirectResponse("/pulse?answered=1", status_code=303)
+
+
+class Answers(BaseModel):
+    ratings: dict[int, int]
+    comments: dict[int, str] = Field(default_factory=dict)
+
+
+@router.get("/api/pulse/rounds/{ref}/form", tags=["pulse"])
+def answer_form_api(
+    ref: str,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    return views.answer_form(session, actor, ref)
+
+
+@router.post("/api/pulse/rounds/{ref}/answers", tags=["pulse"], status_code=201)
+def answer_api(
+    ref: str,
+    body: Answers,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    """Answer a round once. Every rating item is required; comments are optional."""
+    rounds.submit_answers(session, actor, ref, body.ratings, body.comments)
+    return {"answered": True}
+
+
+# --- leader: predict, then see the gap --------------------------------------------------
+
+
+@router.get(
+    "/pulse/rounds/{ref}/predict/{team_id}", response_class=HTMLResponse, include_in_schema=False
+)
+def predict_page(
+    ref: str,
+    team_id: int,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> HTMLResponse:
+    data = predictions.prediction_form(session, actor, ref, team_id)
+    data["saved"] = request.query_params.get("saved") == "1"
+    return page(request, "pulse/predict.html", data, actor=actor, title="Predict")
+
+
+@router.post("/pulse/rounds/{ref}/predict/{team_id}", include_in_schema=False)
+async def predict_submit(
+    ref: str,
+    team_id: int,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> Response:
+    form = await request.form()
+    values = _numbers(_int_fields(form, "item_"), float)
+    barriers = [int(v) for v in form.getlist("barrier") if isinstance(v, str) and v.isdigit()]
+    try:
+        predictions.submit_prediction(session, actor, ref, team_id, values, barriers)
+    except (ValidationError, Conflict) as exc:
+        session.rollback()
+        data = predictions.prediction_form(session, actor, ref, team_id) | {"error": str(exc)}
+        return page(request, "pulse/predict.html", data, actor=actor, status=400, title="Predict")
+    return RedirectResponse(f"/pulse/rounds/{ref}/predict/{team_id}?saved=1", status_code=303)
+
+
+class PredictionBody(BaseModel):
+    values: dict[int, float]
+    barriers: list[int]
+
+
+@router.get("/api/pulse/rounds/{ref}/predictions/{team_id}", tags=["pulse"])
+def prediction_api(
+    ref: str,
+    team_id: int,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    return predictions.prediction_form(session, actor, ref, team_id)
+
+
+@router.put("/api/pulse/rounds/{ref}/predictions/{team_id}", tags=["pulse"])
+def prediction_put_api(
+    ref: str,
+    team_id: int,
+    body: PredictionBody,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    """Predict the team's average per rating item and name three expected top barriers."""
+    predictions.submit_prediction(session, actor, ref, team_id, body.values, body.barriers)
+    return predictions.prediction_form(session, actor, ref, team_id)
+
+
+@router.get("/pulse/gap", response_class=HTMLResponse, include_in_schema=False)
+def gap_page(
+    request: Request,
+    team: int | None = None,
+    round: str | None = None,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> HTMLResponse:
+    data = views.leader_gap_view(session, actor, team, round)
+    gap = data["gap"]
+    if gap and not gap["suppressed"]:
+        data["gap_svg"] = Markup(charts.gap_chart(gap))
+    if len(data["trend"]) > 1:
+        data["trend_svg"] = Markup(charts.trend_chart(data["trend"]))
+    data["open_rounds"] = _open_rounds_for_prediction(session, data)
+    return page(request, "pulse/gap.html", data, actor=actor, title="Your empathy gap")
+
+
+def _open_rounds_for_prediction(session: Session, data: dict[str, Any]) -> list[dict[str, Any]]:
+    return (
+        [{"id": r.id, "name": r.name} for r in rounds.closed_rounds(session, (rounds.OPEN,))]
+        if data["teams"]
+        else []
+    )
+
+
+@router.get("/api/pulse/gap", tags=["pulse"])
+def gap_api(
+    team: int | None = None,
+    round: str | None = None,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    """A leader's gap for one of their teams: per item actual mean with 95% CI, predicted
+    mean, gap, rWG; calibration; knows-what-hurts-most; trend. Suppressed teams get a
+    notice and no figures."""
+    return views.leader_gap_view(session, actor, team, round)
+
+
+# --- people partners: organisation view, rounds, reports ------------------------------
+
+
+@router.get("/pulse/org", response_class=HTMLResponse, include_in_schema=False)
+def org_page(
+    request: Request,
+    round: str | None = None,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> HTMLResponse:
+    data = views.org_view(session, actor, round)
+    if data.get("gaps") and data["gaps"]["distribution"].get("histogram"):
+        data["histogram_svg"] = Markup(charts.histogram_chart(data["gaps"]["distribution"]))
+    if len(data.get("trend", [])) > 1:
+        data["trend_svg"] = Markup(charts.trend_chart(data["trend"]))
+    return page(request, "pulse/org.html", data, actor=actor, title="Pulse: organisation")
+
+
+@router.get("/api/pulse/org", tags=["pulse"])
+def org_api(
+    round: str | None = None,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    """Organisation-wide aggregates: groups, gap distribution, blind spots, ICC(1), trend."""
+    return views.org_view(session, actor, round)
+
+
+@router.get("/api/pulse/report", tags=["pulse"])
+def report_api(
+    round: str | None = None,
+    format: str = Query("json", pattern="^(json|csv)$"),
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> Any:
+    """One record per (team, item), as `heard pulse report`. Leaders get their own teams."""
+    data = views.report_view(session, actor, round)
+    if format == "csv":
+        return PlainTextResponse(to_csv(data["records"]), media_type="text/csv")
+    return data
+
+
+@router.get("/pulse/export.csv", include_in_schema=False)
+def export_csv(
+    round: str | None = None,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> Response:
+    data = views.report_view(session, actor, round)
+    name = f"pulse-{data['round']['name']}.csv".replace(" ", "-")
+    return Response(
+        to_csv(data["records"]),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/pulse/rounds", response_class=HTMLResponse, include_in_schema=False)
+def rounds_page(
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> HTMLResponse:
+    data = views.rounds_view(session, actor)
+    return page(request, "pulse/rounds.html", data, actor=actor, title="Pulse rounds")
+
+
+@router.post("/pulse/rounds", include_in_schema=False)
+async def rounds_create_form(
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> Response:
+    form = await request.form()
+    name = form.get("name")
+    rounds.create_round(session, actor, name=name if isinstance(name, str) else "")
+    return RedirectResponse("/pulse/rounds", status_code=303)
+
+
+@router.post("/pulse/rounds/{ref}/{action}", include_in_schema=False)
+def rounds_action_form(
+    ref: str,
+    action: str,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> Response:
+    _round_action(request, session, actor, ref, action)
+    return RedirectResponse("/pulse/rounds", status_code=303)
+
+
+def _round_action(request: Request, session: Session, actor: Actor, ref: str, action: str) -> Any:
+    if action == "open":
+        return rounds.open_round(session, actor, ref)
+    if action == "close":
+        return rounds.close_round(session, actor, ref, get_heard(request).settings)
+    if action == "publish":
+        return rounds.publish_results(session, actor, ref)
+    if action == "remind":
+        return rounds.remind(session, actor, ref)
+    raise ValidationError(f"unknown action {action!r}; use open, close, publish or remind")
+
+
+class NewRound(BaseModel):
+    name: str
+    item_ids: list[int] | None = None
+
+
+@router.get("/api/pulse/rounds", tags=["pulse"])
+def rounds_api(
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+) -> dict[str, Any]:
+    """Rounds with their status and live response rate."""
+    return views.rounds_view(session, actor)
+
+
+@router.post("/api/pulse/rounds", tags=["pulse"], status_code=201)
+def rounds_create_api(
+    body: NewRound,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    rnd = rounds.create_round(session, actor, name=body.name, item_ids=body.item_ids)
+    return rounds.round_to_dict(rnd)
+
+
+@router.post("/api/pulse/rounds/{ref}/{action}", tags=["pulse"])
+def rounds_action_api(
+    ref: str,
+    action: str,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    """open | close | publish | remind."""
+    result = _round_action(request, session, actor, ref, action)
+    if isinstance(result, int):
+        return {"reminded": result}
+    return rounds.round_to_dict(result)
+
+
+# --- admins: item bank and k -----------------------------------------------------------
+
+
+class NewItem(BaseModel):
+    text: str
+    dimension: str
+    kind: str = items.RATING
+    scale_max: int = 5
+
+
+class KBody(BaseModel):
+    min_group_size: int
+
+
+def _settings_data(request: Request, session: Session, actor: Actor) -> dict[str, Any]:
+    data = config.settings_data(session, actor, get_heard(request).settings)
+    return data | {"items": items.list_items(session, actor)}
+
+
+@router.get("/pulse/settings", response_class=HTMLResponse, include_in_schema=False)
+def settings_page(
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> HTMLResponse:
+    data = _settings_data(request, session, actor)
+    return page(request, "pulse/settings.html", data, actor=actor, title="Pulse settings")
+
+
+@router.post("/pulse/settings", include_in_schema=False)
+async def settings_form(
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> Response:
+    form = await request.form()
+    raw = form.get("min_group_size")
+    try:
+        if isinstance(raw, str) and raw:
+            config.set_min_group_size(session, actor, int(raw))
+        text, dimension = form.get("text"), form.get("dimension")
+        if isinstance(text, str) and text and isinstance(dimension, str):
+            scale = form.get("scale_max")
+            items.add_item(
+                session,
+                actor,
+                text=text,
+                dimension=dimension,
+                scale_max=int(scale) if isinstance(scale, str) and scale.isdigit() else 5,
+            )
+    except (ValidationError, Conflict, ValueError) as exc:
+        session.rollback()
+        data = _settings_data(request, session, actor) | {"error": str(exc)}
+        return page(
+            request, "pulse/settings.html", data, actor=actor, status=400, title="Pulse settings"
+        )
+    return RedirectResponse("/pulse/settings", status_code=303)
+
+
+@router.get("/api/pulse/items", tags=["pulse"])
+def items_api(
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+) -> dict[str, Any]:
+    return {"items": items.list_items(session, actor)}
+
+
+@router.post("/api/pulse/items", tags=["pulse"], status_code=201)
+def items_create_api(
+    body: NewItem,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    item = items.add_item(
+        session,
+        actor,
+        text=body.text,
+        dimension=body.dimension,
+        kind=body.kind,
+        scale_max=body.scale_max,
+    )
+    return item.to_dict()
+
+
+@router.get("/api/pulse/settings", tags=["pulse"])
+def settings_api(
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    return config.settings_data(session, actor, get_heard(request).settings)
+
+
+@router.put("/api/pulse/settings", tags=["pulse"])
+def settings_put_api(
+    body: KBody,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    """Set k (3-10); it applies to rounds closed from now on."""
+    config.set_min_group_size(session, actor, body.min_group_size)
+    return config.settings_data(session, actor, get_heard(request).settings)
