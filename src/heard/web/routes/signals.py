@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor, Permission, require
-from heard.errors import ValidationError
+from heard.errors import Problem, ValidationError
 from heard.signals import inbox, pipeline, review, routing, sla
 from heard.signals.agreement import agreement
 from heard.signals.formats import FORMATS
@@ -33,11 +33,19 @@ EMOTIONS_HELP = "GoEmotions labels, e.g. anger, annoyance, sadness, gratitude, n
 def _filter(
     group: str = "",
     distress: str = "",
-    min_effort: float | None = Query(None, ge=0, le=1),
+    min_effort: str = "",
     sentiment: str = "",
     channel: str = "",
 ) -> inbox.InboxFilter:
-    return inbox.InboxFilter(group, distress, min_effort, sentiment, channel)
+    """Query parameters -> filter; an empty field (as forms send it) means "any"."""
+    effort = None
+    if min_effort.strip():
+        try:
+            effort = float(min_effort)
+        except ValueError:
+            problem = Problem("must be a number between 0 and 1", "min_effort")
+            raise ValidationError([problem]) from None
+    return inbox.InboxFilter(group, distress, effort, sentiment, channel).check()
 
 
 # --- inbox -----------------------------------------------------------------------------
