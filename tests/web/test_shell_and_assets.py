@@ -1,0 +1,48 @@
+"""The web shell: an OpenAPI description, local assets only, a home page per role."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from heard.accounts.policy import Role
+
+WEB = Path(__file__).parents[2] / "src" / "heard" / "web"
+REMOTE = re.compile(r"""(src|href)\s*=\s*["'](https?:)?//""", re.IGNORECASE)
+
+
+def test_openapi_schema_describes_the_api(client: TestClient) -> None:
+    schema = client.get("/api/openapi.json").json()
+    assert schema["info"]["title"] == "heard"
+    for path in ("/api/people", "/api/users", "/api/tokens", "/api/audit", "/api/me"):
+        assert path in schema["paths"], path
+    assert not any(p.startswith("/admin") or p == "/" for p in schema["paths"])
+
+
+def test_no_template_or_stylesheet_loads_anything_from_another_host() -> None:
+    offenders = [
+        str(path.relative_to(WEB))
+        for path in [*WEB.rglob("*.html"), *WEB.rglob("*.css")]
+        if REMOTE.search(path.read_text()) or "@import url(http" in path.read_text()
+    ]
+    assert offenders == []
+
+
+def test_vendored_htmx_is_served_locally(client: TestClient) -> None:
+    response = client.get("/static/vendor/htmx.min.js")
+    assert response.status_code == 200 and "htmx" in response.text[:2000]
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+def test_each_role_has_its_own_home_page(role: Role,
+                                         api_as: Callable[[Role], TestClient]) -> None:
+    home = api_as(role).get("/api/home").json()
+    assert home["user"]["role"] == role.value
+    assert home["intro"]
+    page = api_as(role).get("/")
+    assert page.status_code == 200
+    assert role.label in page.text
