@@ -75,6 +75,27 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("DELETE", "/api/tokens/nosuchprefix", {A}),
     Endpoint("GET", "/admin/audit", {A}),
     Endpoint("GET", "/api/audit", {A}),
+    # signals: customer text for admins, CX leads and agents; dashboards for executives too
+    Endpoint("GET", "/signals", {A, C, G}),
+    Endpoint("GET", "/api/signals/interactions", {A, C, G}),
+    Endpoint("POST", "/api/signals/interactions", {A, C}, json=[]),
+    Endpoint("POST", "/api/score", {A, C, G}, json={"items": []}),
+    Endpoint("GET", "/signals/ingest", {A, C}),
+    Endpoint("GET", "/api/signals/ingest/runs/999999", {A, C}),
+    Endpoint("GET", "/signals/review", {A, C, G}),
+    Endpoint("GET", "/api/signals/reviews", {A, C, G}),
+    Endpoint("POST", "/api/signals/reviews/999999", {A, C, G},
+             json={"emotion_labels": [], "sentiment": "neutral", "distress": False}),
+    Endpoint("GET", "/api/signals/agreement", {A, C, G, E}),
+    Endpoint("GET", "/signals/routing", {A, C, G, E}),
+    Endpoint("GET", "/api/signals/routing", {A, C, G, E}),
+    Endpoint("POST", "/api/signals/rules", {A, C},
+             json={"name": "matrix", "queue_id": 999999, "conditions": {}}),
+    Endpoint("GET", "/signals/sla", {A, C, G, E}),
+    Endpoint("GET", "/api/signals/sla", {A, C, G, E}),
+    Endpoint("GET", "/signals/cases", {A, C, G}),
+    Endpoint("GET", "/api/signals/cases", {A, C, G}),
+    Endpoint("POST", "/api/signals/cases/999999/resolve", {A, C, G}),
 ]
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor, Permission, require
-from heard.errors import ValidationError
+from heard.errors import Problem, ValidationError
 from heard.redaction import redact
 from heard.store.engine import utcnow
 from heard.store.tables.signals import Interaction, Score
@@ -73,17 +73,20 @@ def score_texts(scorer: ScorerLike, texts: Sequence[str], batch_size: int) -> li
 
 
 def score_items(
-    actor: Actor, scorer: ScorerLike, items: list[dict[str, Any]], batch_size: int = DEFAULT_BATCH
+    actor: Actor, profile: str, items: list[dict[str, Any]], batch_size: int = DEFAULT_BATCH
 ) -> list[dict[str, Any]]:
     """``[{"id", "text"}]`` -> ``[{"id", emotions..., confidence}]`` (the API's shape)."""
     require(actor, Permission.SIGNALS_SCORE)
-    problems = []
-    for position, item in enumerate(items, start=1):
-        if not isinstance(item.get("text"), str):
-            problems.append(f"item {position}: 'text' must be a string")
+    problems = [
+        Problem("'text' must be a string", "text", position)
+        for position, item in enumerate(items, start=1)
+        if not isinstance(item.get("text"), str)
+    ]
     if problems:
-        raise ValidationError("; ".join(problems[:20]))
-    scores = score_texts(scorer, [item["text"] for item in items], batch_size)
+        raise ValidationError(problems)
+    if not items:
+        return []
+    scores = score_texts(scorer_for(profile), [item["text"] for item in items], batch_size)
     return [{"id": item.get("id"), **s} for item, s in zip(items, scores, strict=True)]
 
 

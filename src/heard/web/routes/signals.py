@@ -97,8 +97,13 @@ def _profile(request: Request) -> str:
 
 
 def _scorer_hook(request: Request) -> Any:
-    scorer = pipeline.scorer_for(_profile(request))
-    return lambda s, ids: pipeline.score_stored(s, scorer, ids) and None
+    """Score new messages after each batch; the scorer loads on first use, not per request."""
+    profile = _profile(request)
+
+    def score_new(session: Session, ids: list[int]) -> None:
+        pipeline.score_stored(session, pipeline.scorer_for(profile), ids)
+
+    return score_new
 
 
 # --- scoring ---------------------------------------------------------------------------
@@ -113,8 +118,7 @@ class ScoreRequest(BaseModel):
 def score_api(body: ScoreRequest, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     """Redact and score ``[{"id", "text"}]``; the same output as ``heard score``."""
     require(actor, Permission.SIGNALS_SCORE)
-    scorer = pipeline.scorer_for(body.profile)
-    return {"profile": body.profile, "items": pipeline.score_items(actor, scorer, body.items)}
+    return {"profile": body.profile, "items": pipeline.score_items(actor, body.profile, body.items)}
 
 
 # --- ingest (upload + progress) --------------------------------------------------------
