@@ -48,7 +48,7 @@ def build_org(heard: Heard, spec: dict[str, tuple[str | None, int]]) -> Org:
         lines.append(
             f"L{counter},Lead {team},lead.{_slug(team)}@example.com,Dept,{home},,Lead,{team}"
         )
-        for i in range(size):
+        for _ in range(size):
             counter += 1
             lines.append(f"M{counter},Member {counter},m{counter}@example.com,Dept,{team},,IC,")
     with heard.transaction() as s:

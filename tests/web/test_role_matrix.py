@@ -96,6 +96,29 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/signals/cases", {A, C, G}),
     Endpoint("GET", "/api/signals/cases", {A, C, G}),
     Endpoint("POST", "/api/signals/cases/999999/resolve", {A, C, G}),
+    # pulse: members answer; leaders predict and see their own gap; partners, executives and
+    # admins see organisation aggregates; partners and admins run rounds; admins configure
+    Endpoint("GET", "/pulse", EVERYONE),
+    Endpoint("GET", "/api/pulse", EVERYONE),
+    Endpoint("GET", "/api/pulse/items", EVERYONE),
+    Endpoint("GET", "/api/pulse/rounds/999999/form", EVERYONE),
+    Endpoint("POST", "/api/pulse/rounds/999999/answers", EVERYONE, json={"ratings": {}}),
+    Endpoint("GET", "/pulse/gap", {L, E}),
+    Endpoint("GET", "/api/pulse/gap", {L, E}),
+    Endpoint("PUT", "/api/pulse/rounds/999999/predictions/1", {L, E},
+             json={"values": {}, "barriers": []}),
+    Endpoint("GET", "/api/pulse/report", {A, P, L, E}),
+    Endpoint("GET", "/pulse/export.csv", {A, P, L, E}),
+    Endpoint("GET", "/pulse/org", {A, P, E}),
+    Endpoint("GET", "/api/pulse/org", {A, P, E}),
+    Endpoint("GET", "/pulse/rounds", {A, P}),
+    Endpoint("GET", "/api/pulse/rounds", {A, P}),
+    Endpoint("POST", "/api/pulse/rounds", {A, P}, json=lambda r: {"name": f"matrix {r.value}"}),
+    Endpoint("POST", "/api/pulse/rounds/999999/close", {A, P}),
+    Endpoint("GET", "/pulse/settings", {A}),
+    Endpoint("GET", "/api/pulse/settings", {A}),
+    Endpoint("PUT", "/api/pulse/settings", {A}, json={"min_group_size": 5}),
+    Endpoint("POST", "/api/pulse/items", {A}, json={"text": "Matrix item text", "dimension": "x"}),
 ]
 
 

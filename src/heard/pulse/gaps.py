@@ -189,6 +189,32 @@ def org_root(results: RoundResults) -> GroupResult | None:
     return max(candidates, key=lambda g: g.respondents, default=None)
 
 
+def pooled_visible(results: RoundResults) -> list[dict[str, Any]]:
+    """Per item, everyone in the teams whose figures are shown, pooled. Derived only from
+    visible figures, so it says nothing new; useful when the whole-organisation roll-up is
+    itself hidden (e.g. because the top team is small)."""
+    visible = [g for g in results.team_groups() if not g.suppressed and g.figures]
+    out = []
+    for item in results.items:
+        figures = [f for g in visible if (f := g.figure(item.id)) is not None]
+        if not figures:
+            continue
+        n = np.array([f.n for f in figures], dtype=float)
+        means = np.array([f.mean for f in figures])
+        grand = float((n * means).sum() / n.sum())
+        within = float(((n - 1) * np.array([f.sd**2 for f in figures])).sum())
+        between = float((n * (means - grand) ** 2).sum())
+        out.append(
+            {
+                "item_id": item.id,
+                "respondents": int(n.sum()),
+                "mean": _r(grand),
+                "sd": _r(np.sqrt((within + between) / (n.sum() - 1))),
+            }
+        )
+    return out
+
+
 def org_gaps(results: RoundResults, predictions: dict[int, Prediction]) -> dict[str, Any]:
     """Organisation-wide: distribution of gaps across leaders, the most common blind spots,
     ICC(1) per item. Only visible teams count."""
@@ -241,6 +267,7 @@ def org_gaps(results: RoundResults, predictions: dict[int, Prediction]) -> dict[
             (i for i in by_item if i["blind_spots"]), key=lambda i: -int(i["blind_spots"])
         ),
         "organisation": root.to_dict(results.k) if root else None,
+        "reported_teams_pooled": pooled_visible(results),
         "leaders": [_leader_row(t) for t in complete],
     }
 
@@ -287,6 +314,8 @@ def org_trend_point(results: RoundResults, predictions: dict[int, Prediction]) -
         "teams_reported": len(visible),
         "mean_abs_gap": _r(float(np.mean(abs_gaps))) if abs_gaps else None,
         "median_gap": _r(float(np.median(signed))) if signed else None,
+        "organisation_hidden": root is None or root.suppressed,
+        "pooled": pooled_visible(results),
         "items": [
             {
                 "item_id": f.item_id,
