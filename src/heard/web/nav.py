@@ -29,6 +29,9 @@ NAV: list[NavItem] = [
     NavItem("Pulse settings", "/pulse/settings", Permission.PULSE_CONFIGURE),
     NavItem("Customer signals", "/signals", Permission.SIGNALS_VIEW),
     NavItem("SLA board", "/signals/sla", Permission.SIGNALS_DASHBOARD),
+    NavItem("My sessions", "/programs/sessions", Permission.PROGRAMS_OBSERVE),
+    NavItem("Debrief", "/programs/debrief", Permission.PROGRAMS_MANAGE),
+    NavItem("Commitments", "/programs/commitments", Permission.COMMITMENTS_VIEW),
 ]
 
 

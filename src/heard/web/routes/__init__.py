@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from heard.web.routes import admin, home, org, pulse, signals, signin
+from heard.web.routes import admin, home, org, programs, pulse, signals, signin
 
 ROUTERS: list[APIRouter] = [
     signin.router,
@@ -11,4 +11,5 @@ ROUTERS: list[APIRouter] = [
     admin.router,
     signals.router,
     pulse.router,
+    programs.router,
 ]

@@ -1,0 +1,138 @@
+"""Programs pages and API: capture observations, run debriefs, promote patterns, read the
+commitments feed, and schedule rotations. Each page and its /api twin share a data builder."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from heard.accounts.policy import Actor
+from heard.programs.actions import commitments, promote_pattern
+from heard.programs.catalog import OBSERVATION_KINDS
+from heard.programs.observations import SEGMENTS, TOUCHPOINTS, log_observation, run_debrief
+from heard.programs.scheduler import schedule_rotations
+from heard.programs.sessions import my_sessions
+from heard.web.auth import current_actor, db_session
+from heard.web.render import page
+
+router = APIRouter()
+
+
+def sessions_data(session: Session, actor: Actor) -> dict[str, Any]:
+    return {
+        "sessions": my_sessions(session, actor),
+        "kinds": OBSERVATION_KINDS,
+        "touchpoints": TOUCHPOINTS,
+        "segments": SEGMENTS,
+    }
+
+
+@router.get("/programs/sessions", response_class=HTMLResponse, include_in_schema=False)
+def sessions_page(
+    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+) -> HTMLResponse:
+    data = sessions_data(session, actor)
+    data["logged"] = request.query_params.get("logged")
+    return page(request, "programs/sessions.html", data, actor=actor, title="My sessions")
+
+
+@router.get("/api/programs/sessions", tags=["programs"])
+def sessions_api(
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+) -> dict[str, Any]:
+    return sessions_data(session, actor)
+
+
+@router.post("/programs/sessions/{session_id}/observations", include_in_schema=False)
+def observe_submit(
+    session_id: int,
+    kind: str = Form(...),
+    text: str = Form(...),
+    touchpoint: str = Form(""),
+    segment: str = Form(""),
+    severity: int = Form(2),
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session),
+) -> RedirectResponse:
+    log_observation(session, actor, session_id, kind=kind, text=text, touchpoint=touchpoint,
+                    segment=segment, severity=severity)
+    return RedirectResponse(f"/programs/sessions?logged={session_id}", status_code=303)
+
+
+@router.post("/api/programs/sessions/{session_id}/observations", tags=["programs"])
+def observe_api(
+    session_id: int,
+    body: dict[str, Any] = Body(...),
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session),
+) -> dict[str, Any]:
+    row = log_observation(
+        session, actor, session_id, kind=str(body.get("kind", "")), text=str(body.get("text", "")),
+        touchpoint=str(body.get("touchpoint", "")), segment=str(body.get("segment", "")),
+        severity=int(body.get("severity", 2)),
+    )
+    return {"id": row.id, "text": row.text, "redactions": row.redactions}
+
+
+@router.get("/programs/debrief", response_class=HTMLResponse, include_in_schema=False)
+def debrief_page(
+    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+) -> HTMLResponse:
+    return page(request, "programs/debrief.html", run_debrief(session, actor), actor=actor,
+                title="Debrief")
+
+
+@router.get("/api/programs/debrief", tags=["programs"])
+def debrief_api(
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+) -> dict[str, Any]:
+    return run_debrief(session, actor)
+
+
+@router.post("/programs/experiments", include_in_schema=False)
+def promote_submit(
+    pattern_label: str = Form(...),
+    evidence: str = Form(""),
+    hypothesis: str = Form(...),
+    owner_id: int = Form(...),
+    metric: str = Form(...),
+    baseline: float | None = Form(None),
+    target: float | None = Form(None),
+    due_on: date | None = Form(None),
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session),
+) -> RedirectResponse:
+    promote_pattern(
+        session, actor, pattern_label=pattern_label,
+        evidence=[int(i) for i in evidence.split(",") if i.strip().isdigit()],
+        hypothesis=hypothesis, owner_id=owner_id, metric=metric, baseline=baseline,
+        target=target, due_on=due_on,
+    )
+    return RedirectResponse("/programs/commitments", status_code=303)
+
+
+@router.get("/programs/commitments", response_class=HTMLResponse, include_in_schema=False)
+def commitments_page(
+    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+) -> HTMLResponse:
+    return page(request, "programs/commitments.html", commitments(session, actor), actor=actor,
+                title="Commitments")
+
+
+@router.get("/api/programs/commitments", tags=["programs"])
+def commitments_api(
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+) -> dict[str, Any]:
+    return commitments(session, actor)
+
+
+@router.post("/api/programs/schedule", tags=["programs"])
+def schedule_api(
+    problem: dict[str, Any] = Body(...), actor: Actor = Depends(current_actor)
+) -> dict[str, Any]:
+    """Solve a rotation problem (same JSON as `heard programs schedule`)."""
+    return schedule_rotations(actor, problem)
