@@ -104,6 +104,15 @@ STEPS: list[tuple[str, DemoStep]] = [
 ]
 
 
+def _signals(ctx: DemoContext) -> None:
+    from heard.signals import demo  # imported late: it needs the tables and the models
+
+    demo.build(ctx)
+
+
+STEPS.append(("signals", _signals))
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     logins: dict[str, str]

@@ -119,7 +119,11 @@ def _count(condition: Any) -> Any:
 
 
 def board(session: Session, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
-    """Per queue: open, waiting and assigned cases, breaches, at-risk cases and depth alerts."""
+    """Per queue: open, waiting and assigned cases, breaches, at-risk cases and depth alerts.
+
+    ``first_response_breached`` and ``resolution_breached`` count every case ever routed
+    (the tracked record); ``open_breached`` counts the open cases past a target now.
+    """
     require(actor, Permission.SIGNALS_DASHBOARD)
     now = now or utcnow()
     first_breached, resolution_breached = _breach_columns(now)
@@ -142,6 +146,7 @@ def board(session: Session, actor: Actor, now: datetime | None = None) -> dict[s
             _count(Case.complex & open_case),
             _count(first_breached),
             _count(resolution_breached),
+            _count(open_case & or_(first_breached, resolution_breached)),
             _count(at_risk),
         )
         .outerjoin(Case, Case.queue_id == Queue.id)
@@ -149,7 +154,20 @@ def board(session: Session, actor: Actor, now: datetime | None = None) -> dict[s
         .order_by(Queue.specialist.desc(), Queue.name)
     ).all()
     queues = []
-    for qid, name, specialist, depth, open_n, waiting, assigned, complex_n, fb, rb, risk in rows:
+    for (
+        qid,
+        name,
+        specialist,
+        depth,
+        open_n,
+        waiting,
+        assigned,
+        complex_n,
+        fb,
+        rb,
+        ob,
+        risk,
+    ) in rows:
         queues.append(
             {
                 "id": qid,
@@ -162,6 +180,7 @@ def board(session: Session, actor: Actor, now: datetime | None = None) -> dict[s
                 "complex": int(complex_n or 0),
                 "first_response_breached": int(fb or 0),
                 "resolution_breached": int(rb or 0),
+                "open_breached": int(ob or 0),
                 "at_risk": int(risk or 0),
                 "alert": int(waiting or 0) > depth,
             }
@@ -176,7 +195,13 @@ def board(session: Session, actor: Actor, now: datetime | None = None) -> dict[s
         ],
         "totals": {
             key: sum(q[key] for q in queues)
-            for key in ("open", "waiting", "first_response_breached", "resolution_breached")
+            for key in (
+                "open",
+                "waiting",
+                "open_breached",
+                "first_response_breached",
+                "resolution_breached",
+            )
         },
         "breached": breached_cases(session, now),
         "policies": list_policies(session),
