@@ -104,6 +104,15 @@ STEPS: list[tuple[str, DemoStep]] = [
 ]
 
 
+def _pulse(ctx: DemoContext) -> None:
+    from heard.pulse import demo  # imported late: heard.pulse.demo imports this module
+
+    demo.build(ctx)
+
+
+STEPS.append(("pulse", _pulse))
+
+
 def _signals(ctx: DemoContext) -> None:
     from heard.signals import demo  # imported late: it needs the tables and the models
 
