@@ -3,10 +3,8 @@ promotes the pattern to an experiment Lee owns, and everyone can read it in the 
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from heard.accounts.policy import OPERATOR, Role
@@ -34,12 +32,6 @@ def _two_sessions_for_lee(heard_app: Heard) -> tuple[list[int], int]:
     return ids, int(lee or 0)
 
 
-# On SQLite the first token-authenticated JSON POST waits on a write lock held elsewhere in
-# the request (passes on PostgreSQL); open issue, see the programs report.
-@pytest.mark.xfail(
-    not os.environ.get("HEARD_TEST_DATABASE_URL"), reason="SQLite write lock on API POST",
-    strict=False,
-)
 def test_from_observation_to_commitment(heard_app: Heard, personas: Personas, api_as: Any) -> None:
     lee, pat = api_as(Role.LEADER), api_as(Role.PEOPLE_PARTNER)
     sessions, lee_id = _two_sessions_for_lee(heard_app)

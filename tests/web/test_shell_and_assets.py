@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from heard.accounts.policy import Role
+from heard.app import Heard
 
 WEB = Path(__file__).parents[2] / "src" / "heard" / "web"
 REMOTE = re.compile(r"""(src|href)\s*=\s*["'](https?:)?//""", re.IGNORECASE)
@@ -46,3 +47,27 @@ def test_each_role_has_its_own_home_page(role: Role,
     page = api_as(role).get("/")
     assert page.status_code == 200
     assert role.label in page.text
+
+
+def test_every_route_shares_one_request_transaction_committed_before_responding(
+    heard_app: Heard,
+) -> None:
+    """Depends(db_session) without scope="function" is a *second* session in the same
+    request (deadlocking SQLite) whose commit happens after the response has left."""
+    from fastapi.routing import APIRoute
+
+    from heard.web.app import create_app
+    from heard.web.auth import db_session
+
+    def scopes(dependant: object) -> list[str | None]:
+        found = []
+        for sub in dependant.dependencies:  # type: ignore[attr-defined]
+            if sub.call is db_session:
+                found.append(sub.scope)
+            found += scopes(sub)
+        return found
+
+    app = create_app(heard_app)
+    wrong = [route.path for route in app.routes if isinstance(route, APIRoute)
+             if any(scope != "function" for scope in scopes(route.dependant))]
+    assert wrong == []

@@ -33,7 +33,7 @@ def sessions_data(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/programs/sessions", response_class=HTMLResponse, include_in_schema=False)
 def sessions_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> HTMLResponse:
     data = sessions_data(session, actor)
     data["logged"] = request.query_params.get("logged")
@@ -42,7 +42,7 @@ def sessions_page(
 
 @router.get("/api/programs/sessions", tags=["programs"])
 def sessions_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> dict[str, Any]:
     return sessions_data(session, actor)
 
@@ -56,7 +56,7 @@ def observe_submit(
     segment: str = Form(""),
     severity: int = Form(2),
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> RedirectResponse:
     log_observation(session, actor, session_id, kind=kind, text=text, touchpoint=touchpoint,
                     segment=segment, severity=severity)
@@ -68,7 +68,7 @@ def observe_api(
     session_id: int,
     body: dict[str, Any] = Body(...),
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     row = log_observation(
         session, actor, session_id, kind=str(body.get("kind", "")), text=str(body.get("text", "")),
@@ -80,7 +80,7 @@ def observe_api(
 
 @router.get("/programs/debrief", response_class=HTMLResponse, include_in_schema=False)
 def debrief_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> HTMLResponse:
     return page(request, "programs/debrief.html", run_debrief(session, actor), actor=actor,
                 title="Debrief")
@@ -88,7 +88,7 @@ def debrief_page(
 
 @router.get("/api/programs/debrief", tags=["programs"])
 def debrief_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> dict[str, Any]:
     return run_debrief(session, actor)
 
@@ -104,7 +104,7 @@ def promote_submit(
     target: float | None = Form(None),
     due_on: date | None = Form(None),
     actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session),
+    session: Session = Depends(db_session, scope="function"),
 ) -> RedirectResponse:
     promote_pattern(
         session, actor, pattern_label=pattern_label,
@@ -117,7 +117,7 @@ def promote_submit(
 
 @router.get("/programs/commitments", response_class=HTMLResponse, include_in_schema=False)
 def commitments_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> HTMLResponse:
     return page(request, "programs/commitments.html", commitments(session, actor), actor=actor,
                 title="Commitments")
@@ -125,7 +125,7 @@ def commitments_page(
 
 @router.get("/api/programs/commitments", tags=["programs"])
 def commitments_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session)
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> dict[str, Any]:
     return commitments(session, actor)
 
