@@ -73,3 +73,17 @@ def test_models_evaluate_reports_agreement_from_the_cli(
     result = CliRunner().invoke(cli, ["models", "evaluate", "--labels", "reviewed"])
     assert result.exit_code == 0, result.output
     assert '"labels": 1' in result.output and '"kappa"' in result.output
+
+
+def test_a_reviewer_who_sees_distress_sends_the_case_to_specialists(heard_app: Heard) -> None:
+    from heard.signals import routing
+    from heard.store.tables.signals import Case, Queue
+
+    ingest_messages(heard_app, [message(1, "unsure, everything is pointless")])
+    with heard_app.transaction() as s:
+        item = review.review_queue(s, OPERATOR)["items"][0]
+        review.submit_review(s, OPERATOR, item["id"], emotion_labels=["sadness"],
+                             sentiment="negative", distress=True)
+    with heard_app.transaction() as s:
+        queue = s.scalar(select(Queue.name).join(Case, Case.queue_id == Queue.id))
+        assert queue == routing.SPECIALIST_QUEUE

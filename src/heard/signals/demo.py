@@ -221,9 +221,11 @@ def _setup_routing(ctx: DemoContext) -> None:
 
 
 def _close_old_cases(ctx: DemoContext, now: datetime) -> int:
-    """Cases older than two days were worked and resolved (mostly on time)."""
+    """Cases older than two days were worked and resolved (mostly on time). Distress cases
+    stay open: only a specialist closes those, never a script."""
     closed = 0
-    for case in ctx.session.scalars(select(Case).where(Case.opened_at < now - OPEN_WINDOW)):
+    old = select(Case).where(Case.opened_at < now - OPEN_WINDOW, Case.distress.is_(False))
+    for case in ctx.session.scalars(old):
         case.first_response_at = case.first_response_at or case.opened_at + timedelta(
             minutes=ctx.rng.randint(5, 90)
         )

@@ -168,5 +168,13 @@ def submit_review(
     score.sentiment = sentiment
     score.distress_flag = distress
     score.reviewed = True
+    if distress:
+        # A reviewer who sees a crisis the model missed sends the case to specialists now.
+        from heard.signals.routing import route_conversations
+
+        interaction = session.get(Interaction, review.interaction_id)
+        session.flush()
+        if interaction is not None:
+            route_conversations(session, [interaction.conversation_id])
     audit.record(session, actor, f"signals.review.{review.status}", f"review:{review.id}")
     return {"id": review.id, "status": review.status, "interaction_id": review.interaction_id}
