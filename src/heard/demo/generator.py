@@ -122,6 +122,15 @@ def _signals(ctx: DemoContext) -> None:
 STEPS.append(("signals", _signals))
 
 
+def _programs(ctx: DemoContext) -> None:
+    from heard.programs import demo  # imported late, like the steps above
+
+    demo.build(ctx)
+
+
+STEPS.append(("programs", _programs))
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     logins: dict[str, str]

@@ -1,0 +1,216 @@
+"""Demo data for empathy programs: one quarter of sessions of all four kinds for the demo
+leaders, about 300 observations with planted patterns, and experiments in every state.
+
+Rows are written in bulk (not through the domain functions one by one) so `heard demo`
+stays fast; the texts still pass through the shared redaction, as the form would do.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, select
+
+from heard.accounts.policy import Role
+from heard.programs.catalog import DEFAULT_GOALS, template_for
+from heard.programs.demo_texts import ANECDOTES, FRAMES, PATTERNS
+from heard.programs.observations import SEGMENTS
+from heard.redaction import redact
+from heard.store.tables.org import Person, Team
+from heard.store.tables.programs import (
+    Experiment,
+    ExperimentEvent,
+    Observation,
+    Program,
+    ProgramSession,
+)
+
+if TYPE_CHECKING:
+    from heard.demo.generator import DemoContext
+
+LEADERS = 24
+OBSERVATIONS = 300
+WEEKS = 13
+PAST_WEEKS = 9  # the quarter started nine weeks ago; four weeks are still to come
+PROGRAMS = [
+    ("Quarter immersion: support at peak hours", "immersion", "support at peak hours"),
+    ("Quarter rotation: a shift on the frontline", "rotation", "support"),
+    ("Quarter perspective: empathy interviews", "perspective", "empathy interview"),
+    ("Weekly customer briefings", "ritual", "weekly customer briefing"),
+]
+PRIORITY = "Make it effortless to become and stay a customer"
+# (pattern, status, hypothesis, metric, baseline, target, owner is Lee?)
+EXPERIMENTS = [
+    ("onboarding fatigue", "running", "Cutting the setup checklist to five steps lifts the "
+     "share of customers who finish onboarding in a week", "onboarding completed in 7 days %",
+     54.0, 70.0, True),
+    ("too little self-service", "proposed", "Letting customers change address and plan in "
+     "the portal removes a fifth of support calls", "calls per 1,000 customers", 42.0, 34.0,
+     True),
+    ("confusing language", "measuring", "Plain-language status messages cut 'what does "
+     "this mean' contacts by a third", "wording-related contacts per week", 120.0, 80.0,
+     False),
+    ("billing surprises", "adopted", "A reminder three days before a trial ends halves "
+     "surprise-charge complaints", "billing complaints per week", 60.0, 30.0, False),
+    ("repeating the story on handoffs", "dropped", "Passing chat history into the phone "
+     "queue ends repeated explanations", "repeat-contact rate %", 23.0, 15.0, False),
+    ("delivery tracking gaps", "running", "Hourly tracking updates reduce where-is-my-order "
+     "calls", "WISMO calls per day", 310.0, 200.0, False),
+]
+PATH = {"proposed": ["proposed"], "running": ["proposed", "running"],
+        "measuring": ["proposed", "running", "measuring"],
+        "adopted": ["proposed", "running", "measuring", "adopted"],
+        "dropped": ["proposed", "running", "dropped"]}
+
+
+def _demo_leaders(ctx: DemoContext) -> list[tuple[int, int]]:
+    """(person id, department id) of team leaders who may join programs; Lee always."""
+    lee = ctx.logins[Role.LEADER].person_id
+    executive = ctx.logins[Role.EXECUTIVE].person_id
+    rows = ctx.session.execute(
+        select(Person.id, Person.department_id)
+        .join(Team, Team.leader_id == Person.id)
+        .order_by(Person.id)
+    ).all()
+    leaders = [(p, d) for p, d in dict(rows).items() if p != executive]
+    chosen = [row for row in leaders if row[0] == lee]
+    others = [row for row in leaders if row[0] != lee]
+    return chosen + ctx.rng.sample(others, min(LEADERS - 1, len(others)))
+
+
+def _hosts(ctx: DemoContext) -> list[tuple[int, int, int]]:
+    """(team id, department id, mentor person id) for teams that can host a visit."""
+    mentors: dict[int, int] = {}
+    for person_id, team_id in ctx.session.execute(
+        select(Person.id, Person.team_id).order_by(Person.id)
+    ):
+        mentors.setdefault(team_id, person_id)
+    return [
+        (team.id, team.department_id, mentors[team.id])
+        for team in ctx.teams()
+        if team.id in mentors and team.leader_id != mentors[team.id]
+    ]
+
+
+def _session_row(program: Program, format_: str, leader: int, day: date, today: date,
+                 host: tuple[int, int, int] | None = None) -> dict[str, Any]:
+    template = template_for(program.kind, format_)
+    assert template is not None
+    return {
+        "program_id": program.id, "title": template.title, "format": format_,
+        "objective": f"{template.objective} Priority: {program.strategic_priority}",
+        "learning_goals": list(DEFAULT_GOALS), "question_guide": list(template.guide),
+        "time_box_minutes": template.time_box_minutes, "leader_id": leader,
+        "host_team_id": host[0] if host else None, "mentor_id": host[2] if host else None,
+        "scheduled_on": day, "status": "done" if day < today else "planned",
+    }
+
+
+def _visits(ctx: DemoContext, programs: list[Program], leaders: list[tuple[int, int]],
+            start: date) -> list[dict[str, Any]]:
+    """Immersion, rotation and perspective sessions, hosted outside the leader's department."""
+    hosts = _hosts(ctx)
+    rows = []
+    for leader, department in leaders:
+        options = [h for h in hosts if h[1] != department]
+        for program, (_name, _kind, format_) in zip(programs[:3], PROGRAMS[:3], strict=True):
+            week = ctx.rng.randrange(WEEKS)
+            day = start + timedelta(weeks=week, days=ctx.rng.randrange(1, 4))
+            host = ctx.rng.choice(options) if program.kind != "perspective" else None
+            rows.append(_session_row(program, format_, leader, day, ctx.today, host))
+    return rows
+
+
+def _briefings(ctx: DemoContext, program: Program, leaders: list[tuple[int, int]],
+               start: date) -> list[dict[str, Any]]:
+    """A weekly briefing each Monday; some are skipped, and Lee missed the last two."""
+    lee = ctx.logins[Role.LEADER].person_id
+    rows = []
+    for leader, _department in leaders:
+        for week in range(WEEKS):
+            row = _session_row(program, "weekly customer briefing", leader,
+                               start + timedelta(weeks=week), ctx.today)
+            lapsed = leader == lee and week >= PAST_WEEKS - 2
+            if row["status"] == "done" and (lapsed or ctx.rng.random() < 0.12):
+                row["status"] = "skipped"
+            rows.append(row)
+    return rows
+
+
+def _observation_rows(ctx: DemoContext, sessions: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """Planted patterns across many sessions, plus each anecdote once."""
+    weights = [len(phrasings) for _t, _k, phrasings in PATTERNS.values()]
+    names = list(PATTERNS)
+    rows: list[dict[str, Any]] = []
+    for touchpoint, kind, text in ANECDOTES:
+        rows.append(_observation(ctx, ctx.rng.choice(sessions), kind, text, touchpoint, ""))
+    while len(rows) < OBSERVATIONS:
+        name = ctx.rng.choices(names, weights)[0]
+        touchpoint, kind, phrasings = PATTERNS[name]
+        text = ctx.rng.choice(FRAMES).format(ctx.rng.choice(phrasings))
+        rows.append(_observation(ctx, ctx.rng.choice(sessions), kind, text, touchpoint, name))
+    ctx.rng.shuffle(rows)
+    return rows
+
+
+def _observation(ctx: DemoContext, where: tuple[int, int], kind: str, text: str,
+                 touchpoint: str, pattern: str) -> dict[str, Any]:
+    cleaned = redact(text)
+    return {
+        "session_id": where[0], "leader_id": where[1], "kind": kind, "text": cleaned.text,
+        "touchpoint": touchpoint, "segment": ctx.rng.choice(SEGMENTS),
+        "severity": ctx.rng.choice((1, 2, 2, 3, 3, 4)) if kind != "delight" else 1,
+        "redactions": len(cleaned.spans), "_pattern": pattern,
+    }
+
+
+def _experiments(ctx: DemoContext, by_pattern: dict[str, list[int]],
+                 owners: list[int]) -> None:
+    lee = ctx.logins[Role.LEADER].person_id
+    partner = ctx.logins[Role.PEOPLE_PARTNER].email
+    for index, (pattern, status, hypothesis, metric, baseline, target, lee_owns) in enumerate(
+        EXPERIMENTS
+    ):
+        experiment = Experiment(
+            title=pattern, hypothesis=hypothesis,
+            owner_id=lee if lee_owns else owners[index % len(owners)], metric=metric,
+            baseline=baseline, target=target, status=status, pattern_label=pattern,
+            due_on=ctx.today + timedelta(weeks=4 + 2 * index),
+            evidence=by_pattern.get(pattern, [])[:12],
+        )
+        ctx.session.add(experiment)
+        ctx.session.flush()
+        for step in PATH[status]:
+            ctx.session.add(ExperimentEvent(experiment_id=experiment.id, status=step,
+                                            note=f"demo: {step}", actor=partner))
+
+
+def build(ctx: DemoContext) -> None:
+    start = ctx.today - timedelta(weeks=PAST_WEEKS, days=ctx.today.weekday())
+    programs = [Program(name=name, kind=kind, strategic_priority=PRIORITY)
+                for name, kind, _format in PROGRAMS]
+    ctx.session.add_all(programs)
+    ctx.session.flush()
+    leaders = _demo_leaders(ctx)
+    rows = _visits(ctx, programs, leaders, start) + _briefings(ctx, programs[3], leaders, start)
+    ctx.session.execute(insert(ProgramSession), rows)
+    done = ctx.session.execute(
+        select(ProgramSession.id, ProgramSession.leader_id)
+        .join(Program, Program.id == ProgramSession.program_id)
+        .where(ProgramSession.status == "done", Program.kind != "ritual")
+        .order_by(ProgramSession.id)
+    ).all()
+    observations = _observation_rows(ctx, [(s, leader or 0) for s, leader in done])
+    patterns = [row.pop("_pattern") for row in observations]
+    ids = ctx.session.scalars(
+        insert(Observation).returning(Observation.id, sort_by_parameter_order=True),
+        observations,
+    ).all()
+    by_pattern: dict[str, list[int]] = {}
+    for pattern, observation_id in zip(patterns, ids, strict=True):
+        by_pattern.setdefault(pattern, []).append(observation_id)
+    _experiments(ctx, by_pattern, [leader for leader, _d in leaders[1:]])
+    ctx.session.flush()
+    ctx.summary["programs"] = {"sessions": len(rows), "observations": len(observations),
+                               "experiments": len(EXPERIMENTS)}
