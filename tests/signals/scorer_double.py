@@ -52,11 +52,19 @@ class KeywordScorer:
             },
             "sentiment": {"label": sentiment, "probabilities": {sentiment: 0.9}},
             "intensity": 0.9 if "!!" in text else 0.3,
-            "distress": {"probability": 0.95 if distress else 0.01, "flag": distress,
-                         "signals": ["self_harm"] if distress else []},
+            "distress": {
+                "probability": 0.95 if distress else 0.01,
+                "flag": distress,
+                "signals": ["self_harm"] if distress else [],
+            },
             "effort": {"score": effort, "cues": ["repeat_contact"] if effort else []},
-            "confidence": {"emotions": confidence, "sentiment": confidence, "distress": 0.9,
-                           "intensity": 0.5, "effort": 0.5},
+            "confidence": {
+                "emotions": confidence,
+                "sentiment": confidence,
+                "distress": 0.9,
+                "intensity": 0.5,
+                "effort": 0.5,
+            },
         }
 
 

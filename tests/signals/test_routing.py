@@ -25,14 +25,22 @@ def ingest_messages(heard: Heard, messages: list[dict[str, object]]) -> None:
     scorer = KeywordScorer()
     lines = "\n".join(json.dumps(m) for m in messages).encode()
     ingest_file(
-        heard.transaction, OPERATOR, io.BytesIO(lines), fmt="jsonl",
+        heard.transaction,
+        OPERATOR,
+        io.BytesIO(lines),
+        fmt="jsonl",
         after_batch=lambda s, ids: pipeline.score_stored(s, scorer, ids) and None,
     )
 
 
 def message(n: int, text: str, **extra: object) -> dict[str, object]:
-    return {"id": f"m{n}", "conversation_id": f"c{n}", "text": text,
-            "at": (T0 + timedelta(minutes=n)).isoformat(), **extra}
+    return {
+        "id": f"m{n}",
+        "conversation_id": f"c{n}",
+        "text": text,
+        "at": (T0 + timedelta(minutes=n)).isoformat(),
+        **extra,
+    }
 
 
 def cases_by_conversation(heard: Heard) -> dict[str, tuple[str, str | None, str]]:
@@ -59,21 +67,36 @@ def queues(heard_app: Heard, personas: Personas) -> dict[str, int]:
         vip = routing.create_queue(s, OPERATOR, name="VIP email")
         routing.add_handler(s, OPERATOR, queue_id=anger.id, email="ari@example.com", capacity=1)
         routing.add_handler(s, OPERATOR, queue_id=anger.id, email="sam@example.com", capacity=2)
-        routing.create_rule(s, OPERATOR, name="VIP on email", queue_id=vip.id, position=1,
-                            conditions={"customer_tier": "vip", "channel": "email"})
-        routing.create_rule(s, OPERATOR, name="Anger", queue_id=anger.id, position=2,
-                            conditions={"emotion_group": "anger_frustration"})
+        routing.create_rule(
+            s,
+            OPERATOR,
+            name="VIP on email",
+            queue_id=vip.id,
+            position=1,
+            conditions={"customer_tier": "vip", "channel": "email"},
+        )
+        routing.create_rule(
+            s,
+            OPERATOR,
+            name="Anger",
+            queue_id=anger.id,
+            position=2,
+            conditions={"emotion_group": "anger_frustration"},
+        )
         return {"anger": anger.id, "vip": vip.id}
 
 
 def test_rules_route_in_order_and_unmatched_cases_go_to_general(
     heard_app: Heard, queues: dict[str, int]
 ) -> None:
-    ingest_messages(heard_app, [
-        message(1, "I am furious", channel="email", customer_tier="vip"),
-        message(2, "I am angry"),
-        message(3, "Where is my parcel?"),
-    ])
+    ingest_messages(
+        heard_app,
+        [
+            message(1, "I am furious", channel="email", customer_tier="vip"),
+            message(2, "I am angry"),
+            message(3, "Where is my parcel?"),
+        ],
+    )
     cases = cases_by_conversation(heard_app)
     assert cases["c1"][0] == "VIP email"  # first matching rule wins
     assert cases["c2"][0] == "Frustrated customers"
@@ -89,8 +112,9 @@ def test_distress_always_goes_to_specialists_even_when_a_rule_matches(
 
     # a calm conversation that turns distressed later is moved to specialists
     ingest_messages(heard_app, [message(2, "I am angry")])
-    ingest_messages(heard_app, [{"id": "m2b", "conversation_id": "c2",
-                                 "text": "honestly I might hurt myself"}])
+    ingest_messages(
+        heard_app, [{"id": "m2b", "conversation_id": "c2", "text": "honestly I might hurt myself"}]
+    )
     assert cases_by_conversation(heard_app)["c2"][0] == routing.SPECIALIST_QUEUE
 
 
@@ -124,8 +148,13 @@ def test_rule_conditions_are_validated(heard_app: Heard, queues: dict[str, int])
     from heard.errors import ValidationError
 
     with heard_app.transaction() as s, pytest.raises(ValidationError) as err:
-        routing.create_rule(s, OPERATOR, name="bad", queue_id=queues["vip"],
-                            conditions={"emotion_group": "rage", "mood": 1})
+        routing.create_rule(
+            s,
+            OPERATOR,
+            name="bad",
+            queue_id=queues["vip"],
+            conditions={"emotion_group": "rage", "mood": 1},
+        )
     reasons = {p.reason for p in err.value.problems}
     assert "unknown condition 'mood'" in reasons
     assert any(r.startswith("emotion_group must be one of") for r in reasons)

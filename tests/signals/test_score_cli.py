@@ -23,24 +23,48 @@ def _double(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.mark.parametrize("workers", [1, 2])
 def test_score_keeps_ids_in_order_and_adds_every_head(tmp_path: Path, workers: int) -> None:
     source = tmp_path / "in.jsonl"
-    lines = [json.dumps({"id": n, "text": "I am angry" if n % 2 else "thanks!"})
-             for n in range(2500)]
+    lines = [
+        json.dumps({"id": n, "text": "I am angry" if n % 2 else "thanks!"}) for n in range(2500)
+    ]
     source.write_text("\n".join(lines) + "\n")
     out = tmp_path / "out.jsonl"
-    result = CliRunner().invoke(cli, ["score", "--input", str(source), "--output", str(out),
-                                      "--batch-size", "32", "--workers", str(workers)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "score",
+            "--input",
+            str(source),
+            "--output",
+            str(out),
+            "--batch-size",
+            "32",
+            "--workers",
+            str(workers),
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == list(range(2500))
-    assert set(rows[1]) == {"id", "emotions", "emotion_labels", "emotion_groups", "sentiment",
-                            "intensity", "distress", "effort", "confidence"}
+    assert set(rows[1]) == {
+        "id",
+        "emotions",
+        "emotion_labels",
+        "emotion_groups",
+        "sentiment",
+        "intensity",
+        "distress",
+        "effort",
+        "confidence",
+    }
     assert rows[1]["emotion_labels"] == ["anger"] and rows[0]["emotion_labels"] == ["gratitude"]
 
 
 def test_bad_lines_are_reported_and_the_rest_scored(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
-    source.write_text('{"id": "a", "text": "I am sad"}\n{broken\n{"text": "no id"}\n'
-                      '{"id": "b", "text": "mail jo@example.com"}\n')
+    source.write_text(
+        '{"id": "a", "text": "I am sad"}\n{broken\n{"text": "no id"}\n'
+        '{"id": "b", "text": "mail jo@example.com"}\n'
+    )
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(cli, ["score", "--input", str(source), "--output", str(out)])
     assert result.exit_code == 1

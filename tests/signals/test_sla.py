@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,8 +15,12 @@ from heard.signals.routing import Facts
 from heard.store.tables.signals import Case
 from tests.signals.test_routing import T0, ingest_messages, message
 
-EMAIL = sla.Targets(first_response_minutes=120, resolution_minutes=1440,
-                    complex_first_response_minutes=30, complex_resolution_minutes=2880)
+EMAIL = sla.Targets(
+    first_response_minutes=120,
+    resolution_minutes=1440,
+    complex_first_response_minutes=30,
+    complex_resolution_minutes=2880,
+)
 
 
 def test_complex_cases_get_a_faster_first_response_and_a_longer_resolution(
@@ -24,10 +28,13 @@ def test_complex_cases_get_a_faster_first_response_and_a_longer_resolution(
 ) -> None:
     with heard_app.transaction() as s:
         sla.create_policy(s, OPERATOR, name="Email", channel="email", targets=EMAIL)
-    ingest_messages(heard_app, [
-        message(0, "Where is my parcel?", channel="email"),
-        message(1, "Third time asking, I am angry!!", channel="email"),
-    ])
+    ingest_messages(
+        heard_app,
+        [
+            message(0, "Where is my parcel?", channel="email"),
+            message(1, "Third time asking, I am angry!!", channel="email"),
+        ],
+    )
     with heard_app.transaction() as s:
         calm, upset = s.scalars(select(Case).order_by(Case.opened_at)).all()
     assert not calm.complex and upset.complex
@@ -42,8 +49,9 @@ def test_the_most_specific_policy_wins(heard_app: Heard) -> None:
     with heard_app.transaction() as s:
         sla.create_policy(s, OPERATOR, name="Any", targets=EMAIL)
         sla.create_policy(s, OPERATOR, name="Email", channel="email", targets=EMAIL)
-        sla.create_policy(s, OPERATOR, name="VIP email", channel="email",
-                          customer_tier="vip", targets=vip)
+        sla.create_policy(
+            s, OPERATOR, name="VIP email", channel="email", customer_tier="vip", targets=vip
+        )
         assert (p := sla.policy_for(s, "email", "vip")) and p.name == "VIP email"
         assert (p := sla.policy_for(s, "email", "standard")) and p.name == "Email"
         assert (p := sla.policy_for(s, "chat", "vip")) and p.name == "Any"
@@ -59,10 +67,15 @@ def test_a_policy_must_answer_complex_cases_faster_and_resolve_them_slower(
 
 
 def test_breaches_count_late_answers_and_overdue_open_cases() -> None:
-    due = Case(opened_at=T0, first_response_due=T0 + timedelta(hours=1),
-               resolution_due=T0 + timedelta(hours=24))
+    due = Case(
+        opened_at=T0,
+        first_response_due=T0 + timedelta(hours=1),
+        resolution_due=T0 + timedelta(hours=24),
+    )
     assert sla.breaches(due, T0 + timedelta(minutes=59)) == {
-        "first_response": False, "resolution": False}
+        "first_response": False,
+        "resolution": False,
+    }
     assert sla.breaches(due, T0 + timedelta(hours=2))["first_response"]
     due.first_response_at = T0 + timedelta(minutes=30)  # answered in time, stays met
     assert not sla.breaches(due, T0 + timedelta(hours=30))["first_response"]
@@ -88,5 +101,4 @@ def test_complexity_rules() -> None:
     assert sla.is_complex(Facts("chat", "standard", "", distress=True))
     assert sla.is_complex(Facts("chat", "standard", "", intensity=0.8))
     assert sla.is_complex(Facts("chat", "standard", "", effort=0.5))
-    assert sla.is_complex(Facts("chat", "standard", "",
-                                groups={"anger_frustration", "confusion"}))
+    assert sla.is_complex(Facts("chat", "standard", "", groups={"anger_frustration", "confusion"}))

@@ -48,8 +48,9 @@ def test_a_cx_lead_ingests_through_the_api_and_filters_the_inbox(api_as: ApiAs) 
 
 def test_score_api_redacts_then_scores(api_as: ApiAs) -> None:
     ari = api_as(Role.AGENT)
-    response = ari.post("/api/score", json={"items": [
-        {"id": 1, "text": "I am angry, mail me at jo@example.com"}]})
+    response = ari.post(
+        "/api/score", json={"items": [{"id": 1, "text": "I am angry, mail me at jo@example.com"}]}
+    )
     assert response.status_code == 200, response.text
     (item,) = response.json()["items"]
     assert item["id"] == 1 and item["emotion_labels"] == ["anger"]
@@ -57,9 +58,7 @@ def test_score_api_redacts_then_scores(api_as: ApiAs) -> None:
 
 
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.LEADER, Role.PEOPLE_PARTNER, Role.EXECUTIVE])
-def test_roles_without_customer_access_cannot_read_customer_text(
-    api_as: ApiAs, role: Role
-) -> None:
+def test_roles_without_customer_access_cannot_read_customer_text(api_as: ApiAs, role: Role) -> None:
     client = api_as(role)
     assert client.get("/api/signals/interactions").status_code == 403
     assert client.post("/api/signals/interactions", json=MESSAGES).status_code == 403
@@ -76,7 +75,7 @@ def test_upload_page_shows_progress_then_the_outcome(
     client: TestClient, personas: Personas
 ) -> None:
     csrf = login(client, personas.email(Role.CX_LEAD))
-    body = "id,text\nu1,I am angry!!\nu2,\n".encode()
+    body = b"id,text\nu1,I am angry!!\nu2,\n"
     response = client.post(
         "/signals/ingest",
         data={"csrf_token": csrf, "format": "csv", "score": "yes"},
@@ -100,7 +99,14 @@ def test_upload_page_shows_progress_then_the_outcome(
 
 def test_every_signals_page_renders_for_a_cx_lead(client: TestClient, personas: Personas) -> None:
     login(client, personas.email(Role.CX_LEAD))
-    for path in ("/", "/signals", "/signals/review", "/signals/routing", "/signals/sla",
-                 "/signals/ingest", "/signals/cases"):
+    for path in (
+        "/",
+        "/signals",
+        "/signals/review",
+        "/signals/routing",
+        "/signals/sla",
+        "/signals/ingest",
+        "/signals/cases",
+    ):
         response = client.get(path)
         assert response.status_code == 200, (path, response.text[:500])
