@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor, Permission, require
 from heard.errors import Forbidden, NotFound, ValidationError
-from heard.store.tables.org import Person
+from heard.store.tables.org import Person, Team
 from heard.store.tables.programs import Experiment, ExperimentEvent
 
 STATUSES = ("proposed", "running", "measuring", "adopted", "dropped")
@@ -58,6 +58,18 @@ def promote_pattern(
     session.add(ExperimentEvent(experiment_id=experiment.id, status="proposed",
                                 note="promoted from a debrief pattern", actor=actor.label))
     return experiment
+
+
+def owner_choices(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """People who can own an experiment: leaders first (they own most), then everyone else."""
+    require(actor, Permission.PROGRAMS_MANAGE)
+    leaders = set(session.scalars(select(Team.leader_id).where(Team.leader_id.is_not(None))))
+    people = session.execute(
+        select(Person.id, Person.name, Person.title).where(Person.active.is_(True))
+    ).all()
+    ordered = sorted(people, key=lambda p: (p.id not in leaders, p.name))
+    return [{"id": p.id, "name": p.name, "title": p.title, "leader": p.id in leaders}
+            for p in ordered]
 
 
 def move_experiment(

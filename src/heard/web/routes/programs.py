@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor
-from heard.programs.actions import commitments, promote_pattern
+from heard.programs.actions import commitments, owner_choices, promote_pattern
 from heard.programs.catalog import OBSERVATION_KINDS
 from heard.programs.observations import SEGMENTS, TOUCHPOINTS, log_observation, run_debrief
 from heard.programs.scheduler import schedule_rotations
@@ -33,7 +33,9 @@ def sessions_data(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/programs/sessions", response_class=HTMLResponse, include_in_schema=False)
 def sessions_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = sessions_data(session, actor)
     data["logged"] = request.query_params.get("logged")
@@ -78,11 +80,19 @@ def observe_api(
     return {"id": row.id, "text": row.text, "redactions": row.redactions}
 
 
+def debrief_data(session: Session, actor: Actor) -> dict[str, Any]:
+    data = run_debrief(session, actor)
+    data["owners"] = owner_choices(session, actor)
+    return data
+
+
 @router.get("/programs/debrief", response_class=HTMLResponse, include_in_schema=False)
 def debrief_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
-    return page(request, "programs/debrief.html", run_debrief(session, actor), actor=actor,
+    return page(request, "programs/debrief.html", debrief_data(session, actor), actor=actor,
                 title="Debrief")
 
 
@@ -90,7 +100,7 @@ def debrief_page(
 def debrief_api(
     actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> dict[str, Any]:
-    return run_debrief(session, actor)
+    return debrief_data(session, actor)
 
 
 @router.post("/programs/experiments", include_in_schema=False)
@@ -117,7 +127,9 @@ def promote_submit(
 
 @router.get("/programs/commitments", response_class=HTMLResponse, include_in_schema=False)
 def commitments_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     return page(request, "programs/commitments.html", commitments(session, actor), actor=actor,
                 title="Commitments")
