@@ -25,6 +25,12 @@ A, P, L, M, C, G, E = (
 )
 EVERYONE = frozenset(Role)
 
+PROBLEM = {
+    "weeks": 1,
+    "leaders": [{"id": "l", "department": "a", "visits": 1, "unavailable_weeks": []}],
+    "hosts": [{"id": "h", "department": "b", "capacity_per_week": 1, "blackout_weeks": []}],
+    "mentors": [{"id": "m", "host": "h", "capacity_per_week": 1, "unavailable_weeks": []}],
+}
 CSV = "employee_id,name,email,department,team\nX1,Xavi New,xavi@example.com,Support,Support\n"
 
 
@@ -119,6 +125,22 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/api/pulse/settings", {A}),
     Endpoint("PUT", "/api/pulse/settings", {A}, json={"min_group_size": 5}),
     Endpoint("POST", "/api/pulse/items", {A}, json={"text": "Matrix item text", "dimension": "x"}),
+    # programs: leaders take part and log what they saw; partners and admins run programs,
+    # debriefs and schedules; everyone reads the commitments feed
+    Endpoint("GET", "/programs/sessions", {A, P, L}),
+    Endpoint("GET", "/api/programs/sessions", {A, P, L}),
+    Endpoint("POST", "/api/programs/sessions/999999/observations", {A, P, L},
+             json={"kind": "friction", "text": "Waited on hold", "severity": 2}),
+    Endpoint("POST", "/programs/sessions/999999/observations", {A, P, L},
+             data={"kind": "friction", "text": "Waited on hold", "severity": "2"}),
+    Endpoint("GET", "/programs/debrief", {A, P}),
+    Endpoint("GET", "/api/programs/debrief", {A, P}),
+    Endpoint("POST", "/programs/experiments", {A, P},
+             data={"pattern_label": "hold", "hypothesis": "h", "owner_id": "999999",
+                   "metric": "m"}),
+    Endpoint("GET", "/programs/commitments", EVERYONE),
+    Endpoint("GET", "/api/programs/commitments", EVERYONE),
+    Endpoint("POST", "/api/programs/schedule", {A, P}, json=PROBLEM),
 ]
 
 
