@@ -110,3 +110,37 @@ def test_every_signals_page_renders_for_a_cx_lead(client: TestClient, personas: 
     ):
         response = client.get(path)
         assert response.status_code == 200, (path, response.text[:500])
+
+
+def test_an_agent_works_the_cases_routed_to_her(
+    api_as: ApiAs, client: TestClient, personas: Personas
+) -> None:
+    cora, ari = api_as(Role.CX_LEAD), api_as(Role.AGENT)
+    from heard.accounts.policy import OPERATOR
+    from heard.app import Heard
+    from heard.signals import routing
+
+    heard: Heard = client.app.state.heard  # type: ignore[attr-defined]
+    with heard.transaction() as s:
+        queue = routing.create_queue(s, OPERATOR, name="Frustrated")
+        routing.add_handler(s, OPERATOR, queue_id=queue.id, email="ari@example.com", capacity=3)
+        routing.create_rule(
+            s,
+            OPERATOR,
+            name="Anger",
+            queue_id=queue.id,
+            conditions={"emotion_group": "anger_frustration"},
+        )
+    cora.post("/api/signals/interactions", json=MESSAGES[:1])
+    cases = ari.get("/api/signals/cases").json()
+    assert cases["queues"] == ["Frustrated"]
+    (case,) = cases["cases"]
+    assert case["text"] == "I am furious, call me at [PHONE]" and not case["responded"]
+
+    login(client, personas.email(Role.AGENT))
+    home = client.get("/")
+    assert "Your queue" in home.text and "1 open case assigned to you" in home.text
+
+    assert ari.post(f"/api/signals/cases/{case['id']}/resolve").status_code == 200
+    assert ari.get("/api/signals/cases").json()["cases"] == []
+    assert ari.post(f"/api/signals/cases/{case['id']}/resolve").status_code == 409
