@@ -184,7 +184,7 @@ def _setup_routing(ctx: DemoContext) -> None:
     ari = ctx.logins[Role.AGENT].email
     staffing = [
         (specialists, [ari], "Support Tier 2", 3, 6),
-        (frustrated, [], "Support Tier 1 EMEA", 5, 8),
+        (frustrated, [ari], "Support Tier 1 EMEA", 5, 8),
         (vip, [], "Onboarding Support", 2, 6),
         (general, [], "Support Tier 1 Americas", 8, 25),
     ]
