@@ -137,3 +137,22 @@ def test_organisation_figures(heard_app: Heard, scenario) -> None:
     pooled = data["gaps"]["reported_teams_pooled"]
     assert [p["mean"] for p in pooled] == pytest.approx(members.mean(axis=0), abs=1e-3)
     assert [p["sd"] for p in pooled] == pytest.approx(members.std(axis=0, ddof=1), abs=1e-3)
+
+
+def test_the_organisation_view_agrees_with_each_leaders_own_view(
+    heard_app: Heard, scenario
+) -> None:
+    """Org-wide analytics are vectorised; they must say exactly what each team's gap says."""
+    org, round_id, raw = scenario
+    with heard_app.transaction() as s:
+        results = anonymity.round_results(s, round_id)
+        preds = predictions_for_round(s, round_id)
+        rows = {r["team_id"]: r for r in gaps.org_gaps(results, preds)["leaders"]}
+        for team in ("Red", "Blue", "Green"):
+            own = gaps.team_gap(results, org.teams[team], preds[org.teams[team]])
+            row = rows[org.teams[team]]
+            assert row["mean_gap"] == pytest.approx(own.mean_gap, abs=1e-3)
+            assert row["mean_abs_gap"] == pytest.approx(own.mean_abs_gap, abs=1e-3)
+            assert row["spearman"] == pytest.approx(own.spearman, abs=1e-3)
+            assert row["knows_what_hurts_most"] == own.knows_worst
+            assert row["blind_spots"] == len(own.blind_spots)

@@ -31,12 +31,14 @@ groups this function marks visible.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from heard.errors import Conflict
@@ -165,6 +167,42 @@ class ItemFigure:
 
 
 @dataclass(frozen=True)
+class FigureTable:
+    """The figures of every visible group of a round as arrays (rows: groups, columns:
+    rating items in round order). Kept as arrays so organisation-wide analytics stay
+    vectorised; :class:`GroupResult` reads its row on demand."""
+
+    item_ids: tuple[int, ...]
+    row: dict[GroupKey, int]
+    n: np.ndarray[Any, Any]
+    mean: np.ndarray[Any, Any]
+    sd: np.ndarray[Any, Any]
+    ci_low: np.ndarray[Any, Any]
+    ci_high: np.ndarray[Any, Any]
+    rwg: np.ndarray[Any, Any]
+
+    def figures(self, key: GroupKey) -> tuple[ItemFigure, ...]:
+        r = self.row.get(key)
+        if r is None:
+            return ()
+        return tuple(
+            ItemFigure(
+                item_id=item_id,
+                n=int(self.n[r]),
+                mean=float(self.mean[r, j]),
+                sd=float(self.sd[r, j]),
+                ci_low=float(self.ci_low[r, j]),
+                ci_high=float(self.ci_high[r, j]),
+                rwg=float(self.rwg[r, j]),
+            )
+            for j, item_id in enumerate(self.item_ids)
+        )
+
+
+EMPTY_TABLE = FigureTable((), {}, *(np.zeros((0, 0)) for _ in range(6)))
+
+
+@dataclass(frozen=True)
 class GroupResult:
     """What may be said about one group. ``figures`` is empty when suppressed."""
 
@@ -176,16 +214,24 @@ class GroupResult:
     respondents: int
     suppressed: bool
     reason: str | None
-    figures: tuple[ItemFigure, ...] = ()
     comment_count: int | None = None
     comments_visible: bool = False
+    table: FigureTable = EMPTY_TABLE
 
     @property
     def key(self) -> GroupKey:
         return (self.team_id, self.scope)
 
+    @cached_property
+    def figures(self) -> tuple[ItemFigure, ...]:
+        return self.table.figures(self.key)
+
+    @cached_property
+    def _by_item(self) -> dict[int, ItemFigure]:
+        return {f.item_id: f for f in self.figures}
+
     def figure(self, item_id: int) -> ItemFigure | None:
-        return next((f for f in self.figures if f.item_id == item_id), None)
+        return self._by_item.get(item_id)
 
     def notice(self, k: int) -> str | None:
         return REASONS[self.reason].format(k=k) if self.reason else None
@@ -216,6 +262,7 @@ class RoundResults:
     groups: dict[GroupKey, GroupResult]
     parents: dict[int, int | None]
     tree_teams: dict[GroupKey, tuple[int, ...]] = field(default_factory=dict)
+    table: FigureTable = EMPTY_TABLE
 
     def group(self, team_id: int, scope: str = TEAM) -> GroupResult | None:
         """A team's group, or its roll-up; a leaf team's roll-up is its team group."""
@@ -241,11 +288,21 @@ def round_results(session: Session, round_id: int) -> RoundResults:
             PulseTeamResult.invited,
             PulseTeamResult.respondents,
             PulseTeamResult.comments,
-            PulseTeamResult.sums,
-            PulseTeamResult.squares,
+            # as text, decoded below in one call: thousands of tiny JSON decodes are slow
+            cast(PulseTeamResult.sums, Text).label("sums"),
+            cast(PulseTeamResult.squares, Text).label("squares"),
         ).where(PulseTeamResult.round_id == round_id)
     ).all()
     return compute_results(rnd, items.ratings, items.open, rows)
+
+
+def json_matrix(texts: Sequence[str], width: int) -> np.ndarray[Any, Any]:
+    """Stack JSON arrays (one per row, ``width`` numbers each) into a matrix."""
+    if not texts:
+        return np.zeros((0, width), dtype=np.int64)
+    return np.array(json.loads("[" + ",".join(texts) + "]"), dtype=np.float64).reshape(
+        len(texts), width
+    )
 
 
 def compute_results(
@@ -260,25 +317,29 @@ def compute_results(
     members = _group_members(tree)
     index = {t: i for i, t in enumerate(by_team)}
     width = len(ratings)
-    team_sums = np.array([r.sums for r in rows], dtype=np.int64).reshape(len(rows), width)
-    team_squares = np.array([r.squares for r in rows], dtype=np.int64).reshape(len(rows), width)
+    team_sums = json_matrix([r.sums for r in rows], width).astype(np.int64)
+    team_squares = json_matrix([r.squares for r in rows], width).astype(np.int64)
     visible = [g for g, reason in numbers.items() if reason is None]
-    figures = _figures(visible, tree, members, index, team_sums, team_squares, ratings)
+    table = _figure_table(visible, tree, members, index, team_sums, team_squares, ratings)
     groups: dict[GroupKey, GroupResult] = {}
     for key, reason in numbers.items():
         team = by_team[key[0]]
-        teams = members[key]
+        if key[1] == TEAM:
+            invited, comments = team.invited, team.comments
+        else:
+            invited = sum(by_team[t].invited for t in members[key])
+            comments = sum(by_team[t].comments for t in members[key])
         groups[key] = GroupResult(
             team_id=key[0],
             scope=key[1],
             name=team.team_name,
             leader_id=team.leader_id,
-            invited=sum(by_team[t].invited for t in teams),
+            invited=invited,
             respondents=tree.n[key],
             suppressed=reason is not None,
             reason=reason,
-            figures=figures.get(key, ()),
-            comment_count=None if reason else sum(by_team[t].comments for t in teams),
+            table=table,
+            comment_count=None if reason else comments,
             comments_visible=reason is None and words[key] is None,
         )
     return RoundResults(
@@ -292,6 +353,7 @@ def compute_results(
         groups=groups,
         parents=parents,
         tree_teams=members,
+        table=table,
     )
 
 
@@ -303,7 +365,7 @@ def _group_members(tree: GroupTree) -> dict[GroupKey, tuple[int, ...]]:
     return members
 
 
-def _figures(
+def _figure_table(
     visible: list[GroupKey],
     tree: GroupTree,
     members: dict[GroupKey, tuple[int, ...]],
@@ -311,42 +373,30 @@ def _figures(
     team_sums: np.ndarray[Any, Any],
     team_squares: np.ndarray[Any, Any],
     ratings: list[ItemView],
-) -> dict[GroupKey, tuple[ItemFigure, ...]]:
+) -> FigureTable:
     if not visible or not ratings:
-        return {}
-    rows = [[index[t] for t in members[g]] for g in visible]
-    sums = np.array([team_sums[r].sum(axis=0) for r in rows], dtype=np.int64)
-    squares = np.array([team_squares[r].sum(axis=0) for r in rows], dtype=np.int64)
+        return EMPTY_TABLE
+    sums = np.empty((len(visible), len(ratings)), dtype=np.int64)
+    squares = np.empty_like(sums)
+    for r, group in enumerate(visible):
+        if group[1] == TEAM:  # most groups: one team's row as it is
+            sums[r], squares[r] = team_sums[index[group[0]]], team_squares[index[group[0]]]
+        else:
+            rows = [index[t] for t in members[group]]
+            sums[r], squares[r] = team_sums[rows].sum(axis=0), team_squares[rows].sum(axis=0)
     n = np.array([tree.n[g] for g in visible], dtype=np.int64)
-    return _figures_from(visible, n, sums, squares, ratings)
-
-
-def _figures_from(
-    keys: list[GroupKey],
-    n: np.ndarray[Any, Any],
-    sums: np.ndarray[Any, Any],
-    squares: np.ndarray[Any, Any],
-    ratings: list[ItemView],
-) -> dict[GroupKey, tuple[ItemFigure, ...]]:
     m = stats.moments(n, sums, squares)
     options = np.array([i.options for i in ratings], dtype=np.int64)
-    agreement = stats.rwg(m.variance, options)
-    sd = np.sqrt(m.variance)
-    out: dict[GroupKey, tuple[ItemFigure, ...]] = {}
-    for g, key in enumerate(keys):
-        out[key] = tuple(
-            ItemFigure(
-                item_id=item.id,
-                n=int(n[g]),
-                mean=float(m.mean[g, j]),
-                sd=float(sd[g, j]),
-                ci_low=float(m.ci_low[g, j]),
-                ci_high=float(m.ci_high[g, j]),
-                rwg=float(agreement[g, j]),
-            )
-            for j, item in enumerate(ratings)
-        )
-    return out
+    return FigureTable(
+        item_ids=tuple(i.id for i in ratings),
+        row={g: r for r, g in enumerate(visible)},
+        n=n,
+        mean=m.mean,
+        sd=np.sqrt(m.variance),
+        ci_low=m.ci_low,
+        ci_high=m.ci_high,
+        rwg=stats.rwg(m.variance, options),
+    )
 
 
 def visible_comments(

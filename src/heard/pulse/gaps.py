@@ -193,37 +193,95 @@ def pooled_visible(results: RoundResults) -> list[dict[str, Any]]:
     """Per item, everyone in the teams whose figures are shown, pooled. Derived only from
     visible figures, so it says nothing new; useful when the whole-organisation roll-up is
     itself hidden (e.g. because the top team is small)."""
-    visible = [g for g in results.team_groups() if not g.suppressed and g.figures]
-    out = []
-    for item in results.items:
-        figures = [f for g in visible if (f := g.figure(item.id)) is not None]
-        if not figures:
-            continue
-        n = np.array([f.n for f in figures], dtype=float)
-        means = np.array([f.mean for f in figures])
-        grand = float((n * means).sum() / n.sum())
-        within = float(((n - 1) * np.array([f.sd**2 for f in figures])).sum())
-        between = float((n * (means - grand) ** 2).sum())
-        out.append(
-            {
-                "item_id": item.id,
-                "respondents": int(n.sum()),
-                "mean": _r(grand),
-                "sd": _r(np.sqrt((within + between) / (n.sum() - 1))),
-            }
+    table = results.table
+    rows = [table.row[g.key] for g in results.team_groups() if g.key in table.row]
+    if not rows:
+        return []
+    n = table.n[rows].astype(float)[:, None]
+    means, variances = table.mean[rows], table.sd[rows] ** 2
+    total = float(n.sum())
+    grand = (n * means).sum(axis=0) / total
+    spread = ((n - 1) * variances).sum(axis=0) + (n * (means - grand) ** 2).sum(axis=0)
+    sd = np.sqrt(spread / (total - 1))
+    return [
+        {"item_id": item.id, "respondents": int(total), "mean": _r(grand[j]), "sd": _r(sd[j])}
+        for j, item in enumerate(results.items)
+    ]
+
+
+@dataclass(frozen=True)
+class GapMatrix:
+    """Every visible team of a round at once (rows) by rating item (columns), for
+    organisation-wide analytics. Same definitions as :class:`TeamGap`, vectorised."""
+
+    groups: list[GroupResult]
+    item_ids: list[int]
+    n: np.ndarray[Any, Any]
+    actual: np.ndarray[Any, Any]  # on the 1-5 range
+    predicted: np.ndarray[Any, Any]  # on the 1-5 range; NaN rows without a prediction
+    above_interval: np.ndarray[Any, Any]  # predicted above the team's CI
+    barriers: list[tuple[int, ...]]
+
+    @property
+    def complete(self) -> np.ndarray[Any, Any]:
+        return ~np.isnan(self.predicted).any(axis=1) if len(self.groups) else np.zeros(0, bool)
+
+    @property
+    def gap(self) -> np.ndarray[Any, Any]:
+        return np.asarray(self.predicted - self.actual, dtype=np.float64)
+
+    @property
+    def blind_spots(self) -> np.ndarray[Any, Any]:
+        with np.errstate(invalid="ignore"):
+            return np.asarray((self.gap >= BLIND_SPOT_POINTS) & self.above_interval, dtype=bool)
+
+    def knows_worst(self) -> np.ndarray[Any, Any]:
+        worst = np.argsort(self.actual, axis=1, kind="stable")[:, :WORST_COUNT]
+        ids = np.array(self.item_ids)
+        return np.array(
+            [len(set(ids[w].tolist()) & set(b)) for w, b in zip(worst, self.barriers, strict=True)]
         )
-    return out
+
+
+def gap_matrix(results: RoundResults, predictions: dict[int, Prediction]) -> GapMatrix:
+    table = results.table
+    groups = [g for g in results.team_groups() if not g.suppressed and g.key in table.row]
+    rows = [table.row[g.key] for g in groups]
+    low = np.array([i.scale_min for i in results.items], dtype=float)
+    span = np.array([i.scale_max - i.scale_min for i in results.items], dtype=float)
+    width = len(results.items)
+    raw = np.full((len(groups), width), np.nan)
+    barriers: list[tuple[int, ...]] = []
+    for r, g in enumerate(groups):
+        p = predictions.get(g.team_id)
+        if p is not None and len(p.values) == width:
+            raw[r] = p.values
+        barriers.append(p.barriers if p else ())
+    actual = table.mean[rows] if rows else np.zeros((0, width))
+    ci_high = table.ci_high[rows] if rows else np.zeros((0, width))
+    with np.errstate(invalid="ignore"):
+        above = raw > ci_high
+    return GapMatrix(
+        groups=groups,
+        item_ids=[i.id for i in results.items],
+        n=table.n[rows] if rows else np.zeros(0, dtype=np.int64),
+        actual=1 + 4 * (actual - low) / span,
+        predicted=1 + 4 * (raw - low) / span,
+        above_interval=above,
+        barriers=barriers,
+    )
 
 
 def org_gaps(results: RoundResults, predictions: dict[int, Prediction]) -> dict[str, Any]:
     """Organisation-wide: distribution of gaps across leaders, the most common blind spots,
     ICC(1) per item. Only visible teams count."""
-    visible = [g for g in results.team_groups() if not g.suppressed]
-    gaps = [team_gap(results, g.team_id, predictions.get(g.team_id)) for g in visible]
-    complete = [t for t in gaps if t.complete]
-    leader_gaps = np.array([t.mean_gap for t in complete], dtype=float)
-    distribution: dict[str, Any] = {"leaders": len(complete)}
-    if len(complete):
+    m = gap_matrix(results, predictions)
+    done = m.complete
+    gap = m.gap[done]
+    leader_gaps = gap.mean(axis=1) if len(gap) else np.zeros(0)
+    spots = m.blind_spots[done]
+    distribution: dict[str, Any] = {"leaders": int(done.sum())}
+    if len(leader_gaps):
         quartiles = np.percentile(leader_gaps, [0, 25, 50, 75, 100])
         counts, edges = np.histogram(np.clip(leader_gaps, -2, 2), bins=16, range=(-2, 2))
         distribution |= {
@@ -238,28 +296,28 @@ def org_gaps(results: RoundResults, predictions: dict[int, Prediction]) -> dict[
                 for i, c in enumerate(counts)
             ],
         }
+    span = np.array([(i.scale_max - i.scale_min) / 4 for i in results.items])
     by_item = []
     for j, item in enumerate(results.items):
-        item_gaps = [g for t in complete if (g := t.items[j].gap) is not None]
-        spots = sum(1 for t in complete if t.items[j].blind_spot)
+        count = int(spots[:, j].sum()) if len(spots) else 0
         by_item.append(
             {
                 "item_id": item.id,
                 "item": item.text,
                 "dimension": item.dimension,
-                "mean_gap": _r(float(np.mean(item_gaps))) if item_gaps else None,
-                "blind_spots": spots,
-                "blind_spot_share": _r(spots / len(complete)) if complete else None,
-                "icc1": _r(_item_icc(visible, item.id)),
+                "mean_gap": _r(float(gap[:, j].mean() * span[j])) if len(gap) else None,
+                "blind_spots": count,
+                "blind_spot_share": _r(count / len(gap)) if len(gap) else None,
+                "icc1": _r(_item_icc(results, m, j)),
             }
         )
     root = org_root(results)
     return {
         "round": {"id": results.round_id, "name": results.round_name, "k": results.k},
         "teams": {
-            "reported": len(visible),
+            "reported": len(m.groups),
             "suppressed": sum(1 for g in results.team_groups() if g.suppressed and g.invited),
-            "with_predictions": len(complete),
+            "with_predictions": int(done.sum()),
         },
         "distribution": distribution,
         "items": by_item,
@@ -268,52 +326,55 @@ def org_gaps(results: RoundResults, predictions: dict[int, Prediction]) -> dict[
         ),
         "organisation": root.to_dict(results.k) if root else None,
         "reported_teams_pooled": pooled_visible(results),
-        "leaders": [_leader_row(t) for t in complete],
+        "leaders": _leader_rows(m),
     }
 
 
-def _leader_row(t: TeamGap) -> dict[str, Any]:
-    return {
-        "team_id": t.group.team_id,
-        "team": t.group.name,
-        "leader_id": t.group.leader_id,
-        "mean_gap": _r(t.mean_gap),
-        "mean_abs_gap": _r(t.mean_abs_gap),
-        "spearman": _r(t.spearman),
-        "knows_what_hurts_most": t.knows_worst,
-        "blind_spots": len(t.blind_spots),
-    }
+def _leader_rows(m: GapMatrix) -> list[dict[str, Any]]:
+    done = m.complete
+    gap = m.gap
+    rho = stats.spearman_rows(m.predicted, m.actual) if len(m.groups) else np.zeros(0)
+    knows = m.knows_worst() if len(m.groups) else np.zeros(0)
+    spots = m.blind_spots.sum(axis=1) if len(m.groups) else np.zeros(0)
+    return [
+        {
+            "team_id": g.team_id,
+            "team": g.name,
+            "leader_id": g.leader_id,
+            "mean_gap": _r(float(gap[r].mean())),
+            "mean_abs_gap": _r(float(np.abs(gap[r]).mean())),
+            "spearman": None if np.isnan(rho[r]) else _r(float(rho[r])),
+            "knows_what_hurts_most": int(knows[r]),
+            "blind_spots": int(spots[r]),
+        }
+        for r, g in enumerate(m.groups)
+        if done[r]
+    ]
 
 
-def _item_icc(visible: list[GroupResult], item_id: int) -> float | None:
-    figures = [f for g in visible if (f := g.figure(item_id)) is not None]
-    if len(figures) < 2:
+def _item_icc(results: RoundResults, m: GapMatrix, j: int) -> float | None:
+    """ICC(1) of item ``j`` across the visible teams."""
+    if len(m.groups) < 2:
         return None
-    n = np.array([f.n for f in figures], dtype=np.int64)
-    means = np.array([f.mean for f in figures])
-    variances = np.array([f.sd**2 for f in figures])
-    return stats.icc1(n, means, variances)
+    rows = [results.table.row[g.key] for g in m.groups]
+    means = results.table.mean[rows, j]
+    variances = results.table.sd[rows, j] ** 2
+    return stats.icc1(m.n, means, variances)
 
 
 def org_trend_point(results: RoundResults, predictions: dict[int, Prediction]) -> dict[str, Any]:
     """One round of the organisation trend."""
-    visible = [g for g in results.team_groups() if not g.suppressed]
-    complete = [
-        t
-        for g in visible
-        if (t := team_gap(results, g.team_id, predictions.get(g.team_id))).complete
-    ]
-    abs_gaps = [t.mean_abs_gap for t in complete if t.mean_abs_gap is not None]
-    signed = [t.mean_gap for t in complete if t.mean_gap is not None]
+    m = gap_matrix(results, predictions)
+    gap = m.gap[m.complete]
     root = org_root(results)
     invited = sum(g.invited for g in results.team_groups())
     answered = sum(g.respondents for g in results.team_groups())
     return {
         "round": {"id": results.round_id, "name": results.round_name},
         "response_rate": _r(answered / invited) if invited else None,
-        "teams_reported": len(visible),
-        "mean_abs_gap": _r(float(np.mean(abs_gaps))) if abs_gaps else None,
-        "median_gap": _r(float(np.median(signed))) if signed else None,
+        "teams_reported": len(m.groups),
+        "mean_abs_gap": _r(float(np.abs(gap).mean(axis=1).mean())) if len(gap) else None,
+        "median_gap": _r(float(np.median(gap.mean(axis=1)))) if len(gap) else None,
         "organisation_hidden": root is None or root.suppressed,
         "pooled": pooled_visible(results),
         "items": [

@@ -7,10 +7,11 @@ prediction arriving after the round's results were visible is rejected outright.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from heard import audit
@@ -104,14 +105,17 @@ def predictions_for_round(
     stmt = select(
         PulsePrediction.team_id,
         PulsePrediction.leader_id,
-        PulsePrediction.values,
-        PulsePrediction.barriers,
+        # as text, decoded in one call below: thousands of tiny JSON decodes are slow
+        cast(PulsePrediction.values, Text),
+        cast(PulsePrediction.barriers, Text),
     ).where(PulsePrediction.round_id == round_id)
     if team_ids is not None:
         stmt = stmt.where(PulsePrediction.team_id.in_(team_ids))
+    rows = session.execute(stmt).all()
+    decoded = json.loads("[" + ",".join(f"[{v},{b}]" for _t, _l, v, b in rows) + "]")
     return {
         team: Prediction(team, leader, tuple(values), tuple(barriers))
-        for team, leader, values, barriers in session.execute(stmt)
+        for (team, leader, _v, _b), (values, barriers) in zip(rows, decoded, strict=True)
     }
 
 

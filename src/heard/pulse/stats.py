@@ -62,3 +62,17 @@ def spearman(x: FloatArray, y: FloatArray) -> float | None:
         return None
     rho = stats.spearmanr(x, y).statistic
     return None if np.isnan(rho) else float(rho)
+
+
+def spearman_rows(x: FloatArray, y: FloatArray) -> FloatArray:
+    """Spearman's rho for each row pair at once (average ranks for ties, as scipy's
+    ``spearmanr``); NaN where a row has no spread or fewer than three columns."""
+    if x.shape[1] < 3:
+        return np.full(x.shape[0], np.nan)
+    rx = stats.rankdata(x, axis=1)
+    ry = stats.rankdata(y, axis=1)
+    dx = rx - rx.mean(axis=1, keepdims=True)
+    dy = ry - ry.mean(axis=1, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rho = (dx * dy).sum(axis=1) / np.sqrt((dx**2).sum(axis=1) * (dy**2).sum(axis=1))
+    return np.asarray(rho, dtype=np.float64)
