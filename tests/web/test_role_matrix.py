@@ -141,6 +141,14 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/programs/commitments", EVERYONE),
     Endpoint("GET", "/api/programs/commitments", EVERYONE),
     Endpoint("POST", "/api/programs/schedule", {A, P}, json=PROBLEM),
+    Endpoint("POST", "/api/programs/debrief/save", {A, P}),
+    Endpoint("POST", "/api/programs/debrief/rename", {A, P},
+             json={"pattern_id": 999999, "label": "x"}),
+    Endpoint("POST", "/api/programs/debrief/merge", {A, P}, json={"pattern_ids": [999998, 999999]}),
+    Endpoint("POST", "/api/programs/debrief/split", {A, P},
+             json={"pattern_id": 999999, "members": [1], "label": "x"}),
+    Endpoint("POST", "/programs/debrief/rename", {A, P},
+             data={"pattern_id": "999999", "label": "x"}),
 ]
 
 

@@ -89,3 +89,44 @@ class ExperimentEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     actor: Mapped[str] = mapped_column(String(254))
     at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class Debrief(Base):
+    """A saved run of the pattern finder, so a people partner's edits persist."""
+
+    __tablename__ = "program_debriefs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(254))
+    observations: Mapped[int] = mapped_column(Integer, default=0)
+    anecdotes: Mapped[list[int]] = mapped_column(JSON, default=list)  # observation ids
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class DebriefPattern(Base):
+    __tablename__ = "program_debrief_patterns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debrief_id: Mapped[int] = mapped_column(
+        ForeignKey("program_debriefs.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(300))
+    members: Mapped[list[int]] = mapped_column(JSON, default=list)  # observation ids
+
+
+class Pilot(Base):
+    """One product area: a short immersion, a debrief, a few changes, a quarter of measuring."""
+
+    __tablename__ = "program_pilots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_area: Mapped[str] = mapped_column(String(120))
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    debrief_id: Mapped[int | None] = mapped_column(ForeignKey("program_debriefs.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    immersion_days: Mapped[int] = mapped_column(Integer, default=14)
+    changes_planned: Mapped[int] = mapped_column(Integer, default=3)
+    experiment_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())

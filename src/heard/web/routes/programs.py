@@ -11,8 +11,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor
+from heard.errors import NotFound
 from heard.programs.actions import commitments, owner_choices, promote_pattern
 from heard.programs.catalog import OBSERVATION_KINDS
+from heard.programs.debriefs import (
+    latest_debrief,
+    merge_patterns,
+    rename_pattern,
+    save_debrief,
+    split_pattern,
+)
 from heard.programs.observations import SEGMENTS, TOUCHPOINTS, log_observation, run_debrief
 from heard.programs.scheduler import schedule_rotations
 from heard.programs.sessions import my_sessions
@@ -81,7 +89,9 @@ def observe_api(
 
 
 def debrief_data(session: Session, actor: Actor) -> dict[str, Any]:
-    data = run_debrief(session, actor)
+    """The latest saved debrief (editable) or, before the first save, a fresh run."""
+    saved = latest_debrief(session, actor)
+    data = saved if saved is not None else run_debrief(session, actor) | {"debrief_id": None}
     data["owners"] = owner_choices(session, actor)
     return data
 
@@ -100,6 +110,54 @@ def debrief_page(
 def debrief_api(
     actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
 ) -> dict[str, Any]:
+    return debrief_data(session, actor)
+
+
+def _ids(values: Any) -> list[int]:
+    """Ids from a form's repeated field, a comma list or a JSON list."""
+    if isinstance(values, str):
+        values = values.split(",")
+    return [int(v) for v in values or [] if str(v).strip().isdigit()]
+
+
+def edit_debrief(session: Session, actor: Actor, action: str, body: dict[str, Any]) -> None:
+    if action == "save":
+        save_debrief(session, actor)
+    elif action == "rename":
+        rename_pattern(session, actor, int(body.get("pattern_id", 0)), str(body.get("label", "")))
+    elif action == "merge":
+        merge_patterns(session, actor, _ids(body.get("pattern_ids")))
+    elif action == "split":
+        split_pattern(session, actor, int(body.get("pattern_id", 0)),
+                      _ids(body.get("members")), str(body.get("label", "")))
+    else:
+        raise NotFound(f"no debrief action {action!r}")
+
+
+@router.post("/programs/debrief/{action}", include_in_schema=False)
+async def debrief_edit_submit(
+    action: str,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> RedirectResponse:
+    form = await request.form()
+    body: dict[str, Any] = {key: form.get(key) for key in ("pattern_id", "label")}
+    body |= {key: form.getlist(key) for key in ("pattern_ids", "members")}
+    edit_debrief(session, actor, action, body)
+    return RedirectResponse("/programs/debrief", status_code=303)
+
+
+@router.post("/api/programs/debrief/{action}", tags=["programs"])
+def debrief_edit_api(
+    action: str,
+    body: dict[str, Any] = Body(default_factory=dict),
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    """save (a fresh run), rename {pattern_id, label}, merge {pattern_ids},
+    split {pattern_id, members, label}; answers the debrief as it now stands."""
+    edit_debrief(session, actor, action, body)
     return debrief_data(session, actor)
 
 
