@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor, Role
 from heard.org.queries import org_summary
+from heard.programs.cadence import rituals_panel
 from heard.signals.inbox import overview_panel, queue_panel
 from heard.store.tables.accounts import User
 from heard.store.tables.org import Person, Team
@@ -84,6 +85,7 @@ HOME_PANELS: list[HomePanel] = [
     HomePanel(
         "signals_overview", "Customer signals", "panels/signals_overview.html", overview_panel
     ),
+    HomePanel("rituals", "Your rituals", "panels/rituals.html", rituals_panel),
 ]
 
 

@@ -13,6 +13,13 @@ from sqlalchemy.orm import Session
 from heard.accounts.policy import Actor
 from heard.errors import NotFound
 from heard.programs.actions import commitments, owner_choices, promote_pattern
+from heard.programs.cadence import (
+    mark_ritual,
+    pilot_view,
+    pilots,
+    ritual_cadence,
+    start_pilot,
+)
 from heard.programs.catalog import OBSERVATION_KINDS
 from heard.programs.debriefs import (
     latest_debrief,
@@ -206,3 +213,43 @@ def schedule_api(
 ) -> dict[str, Any]:
     """Solve a rotation problem (same JSON as `heard programs schedule`)."""
     return schedule_rotations(actor, problem)
+
+
+@router.get("/api/programs/cadence", tags=["programs"])
+def cadence_api(
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+) -> dict[str, Any]:
+    """Your rituals: how many were held of those due, and which are overdue."""
+    return {"rituals": ritual_cadence(session, actor)}
+
+
+@router.post("/api/programs/sessions/{session_id}/held", tags=["programs"])
+def ritual_held_api(
+    session_id: int,
+    body: dict[str, Any] = Body(...),
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    row = mark_ritual(session, actor, session_id, bool(body.get("held", True)))
+    return {"id": row.id, "status": row.status}
+
+
+@router.get("/api/programs/pilots", tags=["programs"])
+def pilots_api(
+    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+) -> dict[str, Any]:
+    return {"pilots": pilots(session, actor)}
+
+
+@router.post("/api/programs/pilots", tags=["programs"])
+def pilot_start_api(
+    body: dict[str, Any] = Body(...),
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> dict[str, Any]:
+    """Start a pilot: {product_area, starts_on, immersion_days?, changes_planned?}."""
+    pilot = start_pilot(session, actor, product_area=str(body.get("product_area", "")),
+                        starts_on=str(body.get("starts_on", "")),
+                        immersion_days=int(body.get("immersion_days", 14)),
+                        changes_planned=int(body.get("changes_planned", 3)))
+    return pilot_view(pilot, date.today())
