@@ -1,0 +1,1 @@
+"""Customer signals: scoring of customer messages (emotions, sentiment, distress, effort)."""

@@ -1,0 +1,248 @@
+"""THE scoring function for customer messages: one path for the CLI, the API and ingest.
+
+``load_scorer(profile)`` gives a cached :class:`Scorer`; ``Scorer.score`` turns already-redacted
+texts into :class:`MessageScore` objects (emotions, dashboard groups, sentiment, intensity,
+distress, effort, and a confidence per head). ``score_messages`` redacts first, then scores.
+
+Profiles:
+* ``"default"``: all-MiniLM-L6-v2 fine-tuned on GoEmotions, int8 ONNX (best quality).
+* ``"fast"``: static token embeddings + MLP on numpy alone (much faster, lower quality).
+See docs/models/emotions.md for how each was trained and measured.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from heard.redaction import Redacted, redact
+from heard.signals.distress import detect_distress
+from heard.signals.models.calibration import FloatArray
+from heard.signals.models.emotions import (
+    EmotionModel,
+    EmotionOutput,
+    OnnxEmotionModel,
+    StaticEmotionModel,
+)
+from heard.signals.models.labels import AROUSAL, EMOTIONS, GROUPS, SENTIMENTS
+
+__all__ = [
+    "PROFILES",
+    "MessageScore",
+    "ScoredMessage",
+    "Scorer",
+    "load_scorer",
+    "score_messages",
+]
+
+PROFILES = ("default", "fast")
+_NEUTRAL = EMOTIONS.index("neutral")
+_AROUSAL = np.array([AROUSAL[name] for name in EMOTIONS], dtype=np.float32)
+_GROUP_INDEX = {g: [EMOTIONS.index(m) for m in members] for g, members in GROUPS.items()}
+# Intensity is not a trained head (no public intensity labels for this domain), so the emotion
+# part carries most of it and surface cues only nudge it; we discount its confidence for that.
+_INTENSITY_CONFIDENCE_DISCOUNT = 0.7
+_INTENSIFIERS = re.compile(
+    r"\b(so|very|really|extremely|absolutely|totally|completely|seriously|ridiculous|"
+    r"worst|never|always|unacceptable|furious|disgusting|amazing|awesome)\b",
+    re.IGNORECASE,
+)
+_ELONGATED = re.compile(r"(\w)\1{2,}|[!?]{2,}")
+
+
+@dataclass(frozen=True)
+class MessageScore:
+    emotions: dict[str, float]  # all 28 labels -> probability
+    emotion_labels: list[str]  # labels over their threshold
+    emotion_groups: dict[str, float]  # the 6 dashboard groups
+    sentiment: dict[str, object]  # {"label": ..., "probabilities": {...}}
+    intensity: float  # 0..1
+    distress: dict[str, object]  # {"probability": float, "flag": bool, "signals": [...]}
+    effort: dict[str, object]  # {"score": float, "cues": [...]}
+    confidence: dict[str, float]  # per head: emotions, sentiment, intensity, distress, effort
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "emotions": dict(self.emotions),
+            "emotion_labels": list(self.emotion_labels),
+            "emotion_groups": dict(self.emotion_groups),
+            "sentiment": dict(self.sentiment),
+            "intensity": self.intensity,
+            "distress": dict(self.distress),
+            "effort": dict(self.effort),
+            "confidence": dict(self.confidence),
+        }
+
+
+@dataclass(frozen=True)
+class ScoredMessage:
+    """A message after redaction and scoring: what ingest stores and the API returns."""
+
+    redacted: Redacted
+    score: MessageScore
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "text": self.redacted.text,
+            "redactions": [s.kind for s in self.redacted.spans],
+            **self.score.to_dict(),
+        }
+
+
+class Scorer:
+    """Scores already-redacted customer messages. Load once (``load_scorer``) and reuse.
+
+    Inference is thread-safe: the model objects are read-only after loading and
+    onnxruntime sessions may be run from several threads.
+    """
+
+    def __init__(self, model: EmotionModel, profile: str) -> None:
+        self.model = model
+        self.profile = profile
+        self._thresholds = model.calibration.thresholds
+
+    def score(self, texts: Sequence[str], batch_size: int = 64) -> list[MessageScore]:
+        texts = list(texts)
+        if not texts:
+            return []
+        out = self.model.predict(texts, batch_size=batch_size)
+        emotions = np.round(out.emotions, 4)
+        emotion_dicts = [dict(zip(EMOTIONS, row, strict=True)) for row in emotions.tolist()]
+        distress = detect_distress(texts, emotion_dicts)
+        heads = _Heads.compute(out, self._thresholds, texts)
+        return [
+            _message_score(i, emotion_dicts[i], heads, distress[i], _effort(text))
+            for i, text in enumerate(texts)
+        ]
+
+
+@dataclass(frozen=True)
+class _Heads:
+    """Per-batch arrays derived from the model output (vectorised once per batch)."""
+
+    over: np.ndarray[Any, np.dtype[np.bool_]]
+    groups: dict[str, list[float]]
+    sentiment: FloatArray
+    emotion_conf: FloatArray
+    intensity: FloatArray
+
+    @classmethod
+    def compute(cls, out: EmotionOutput, thresholds: FloatArray, texts: list[str]) -> _Heads:
+        p = out.emotions
+        return cls(
+            over=p >= thresholds,
+            groups={g: np.round(p[:, idx].max(axis=1), 4).tolist() for g, idx in
+                    _GROUP_INDEX.items()},
+            sentiment=np.round(out.sentiment, 4),
+            emotion_conf=_emotion_confidence(p, thresholds),
+            intensity=_intensity(p, texts),
+        )
+
+
+def _message_score(
+    i: int, emotions: dict[str, float], heads: _Heads, distress: Any, effort: Mapping[str, Any]
+) -> MessageScore:
+    sent = heads.sentiment[i]
+    labels = [name for name, on in zip(EMOTIONS, heads.over[i], strict=True) if on]
+    return MessageScore(
+        emotions=emotions,
+        emotion_labels=labels,
+        emotion_groups={g: v[i] for g, v in heads.groups.items()},
+        sentiment={
+            "label": SENTIMENTS[int(sent.argmax())],
+            "probabilities": dict(zip(SENTIMENTS, sent.tolist(), strict=True)),
+        },
+        intensity=round(float(heads.intensity[i]), 4),
+        distress={
+            "probability": float(distress.probability),
+            "flag": bool(distress.flag),
+            "signals": list(distress.signals),
+        },
+        effort={"score": float(effort["score"]), "cues": list(effort["cues"])},
+        confidence={
+            "emotions": round(float(heads.emotion_conf[i]), 4),
+            # max class probability of a temperature-calibrated softmax ~ expected accuracy
+            "sentiment": round(float(sent.max()), 4),
+            "intensity": round(float(heads.emotion_conf[i]) * _INTENSITY_CONFIDENCE_DISCOUNT, 4),
+            "distress": float(distress.confidence),
+            "effort": float(effort["confidence"]),
+        },
+    )
+
+
+def _emotion_confidence(p: FloatArray, thresholds: FloatArray) -> FloatArray:
+    """How far the probabilities sit from their decision thresholds, 0 (on it) to 1.
+
+    Averaged over the labels that are in play (at least half their threshold), so 27
+    obviously-absent labels cannot mask one borderline decision.
+    """
+    room = np.where(p >= thresholds, 1.0 - thresholds, thresholds)
+    margin = np.abs(p - thresholds) / np.maximum(room, 1e-6)
+    in_play = p >= 0.5 * thresholds
+    n = in_play.sum(axis=1)
+    mean_in_play = (margin * in_play).sum(axis=1) / np.maximum(n, 1)
+    conf: FloatArray = np.where(n > 0, mean_in_play, margin.mean(axis=1)).astype(np.float32)
+    return conf
+
+
+def _intensity(p: FloatArray, texts: list[str]) -> FloatArray:
+    """0..1: strongest arousal-weighted emotion, nudged up by shouting cues (caps, '!!!')."""
+    emotional = (p[:, :_NEUTRAL] * _AROUSAL[:_NEUTRAL]).max(axis=1)
+    cues = np.fromiter((_surface_cues(t) for t in texts), dtype=np.float32, count=len(texts))
+    # Cues in a message the model reads as neutral ("ORDER #123 STATUS?") count half.
+    nudged = emotional + (1.0 - emotional) * cues * (1.0 - 0.5 * p[:, _NEUTRAL])
+    intensity: FloatArray = np.clip(nudged, 0.0, 1.0).astype(np.float32)
+    return intensity
+
+
+def _surface_cues(text: str) -> float:
+    words = [w for w in text.split() if sum(c.isalpha() for c in w) >= 3]
+    caps = sum(w.isupper() for w in words) / len(words) if words else 0.0
+    score = 0.2 * min(caps / 0.5, 1.0)
+    score += 0.05 * min(text.count("!"), 3)
+    score += 0.05 * min(len(_ELONGATED.findall(text)), 2)
+    score += 0.05 * min(len(_INTENSIFIERS.findall(text)), 2)
+    return min(score, 0.4)
+
+
+def _effort(text: str) -> Mapping[str, Any]:
+    if _detect_effort is None:  # effort module not installed yet: say so via zero confidence
+        return {"score": 0.0, "cues": [], "confidence": 0.0}
+    r = _detect_effort(text)
+    return {"score": r.score, "cues": r.cues, "confidence": r.confidence}
+
+
+try:  # effort cues are built by a separate module; scoring works without it
+    from heard.signals.effort import detect_effort as _detect_effort
+except ImportError:  # pragma: no cover - depends on what is installed
+    _detect_effort = None
+
+
+_lock = threading.Lock()
+_scorers: dict[str, Scorer] = {}
+
+
+def load_scorer(profile: str = "default") -> Scorer:
+    """The shared Scorer for a profile, loaded on first use (models take ~1 s to load)."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown scoring profile {profile!r}; choose one of {PROFILES}")
+    with _lock:
+        if profile not in _scorers:
+            model: EmotionModel
+            model = OnnxEmotionModel() if profile == "default" else StaticEmotionModel()
+            _scorers[profile] = Scorer(model, profile)
+        return _scorers[profile]
+
+
+def score_messages(
+    texts: Sequence[str], profile: str = "default", batch_size: int = 64
+) -> list[ScoredMessage]:
+    """Redact personal data, then score: the one entry point for raw customer text."""
+    redacted = [redact(t) for t in texts]
+    scores = load_scorer(profile).score([r.text for r in redacted], batch_size=batch_size)
+    return [ScoredMessage(r, s) for r, s in zip(redacted, scores, strict=True)]
