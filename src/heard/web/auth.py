@@ -47,7 +47,9 @@ async def _form_csrf(request: Request) -> str | None:
     return None
 
 
-async def optional_actor(request: Request, session: Session = Depends(db_session, scope="function")) -> Actor | None:
+async def optional_actor(
+    request: Request, session: Session = Depends(db_session, scope="function")
+) -> Actor | None:
     token = _bearer(request)
     if token is not None:
         actor = token_actor(session, token)

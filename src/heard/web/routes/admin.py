@@ -42,7 +42,9 @@ def users_data(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
 def users_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     return page(request, "admin/users.html", users_data(session, actor), actor=actor, title="Users")
 
@@ -88,7 +90,9 @@ def users_api(
 
 @router.post("/api/users", tags=["admin"], status_code=201)
 def users_create_api(
-    body: NewUser, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    body: NewUser,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     user = users.create_user(
         session, actor, email=body.email, name=body.name, role=body.role, password=body.password
@@ -112,7 +116,9 @@ def tokens_data(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/admin/tokens", response_class=HTMLResponse, include_in_schema=False)
 def tokens_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     return page(
         request, "admin/tokens.html", tokens_data(session, actor), actor=actor, title="API tokens"
@@ -134,7 +140,9 @@ def tokens_create_form(
 
 @router.post("/admin/tokens/{prefix}/revoke", include_in_schema=False)
 def tokens_revoke_form(
-    prefix: str, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    prefix: str,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     tokens.revoke_token(session, actor, prefix)
     return RedirectResponse("/admin/tokens", status_code=303)
@@ -149,7 +157,9 @@ def tokens_api(
 
 @router.post("/api/tokens", tags=["admin"], status_code=201)
 def tokens_create_api(
-    body: NewToken, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    body: NewToken,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     new = tokens.create_token(session, actor, email=body.email, name=body.name)
     return {"prefix": new.prefix, "token": new.secret}
@@ -157,7 +167,9 @@ def tokens_create_api(
 
 @router.delete("/api/tokens/{prefix}", tags=["admin"])
 def tokens_revoke_api(
-    prefix: str, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    prefix: str,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     tokens.revoke_token(session, actor, prefix)
     return {"prefix": prefix, "revoked": True}
@@ -165,7 +177,9 @@ def tokens_revoke_api(
 
 @router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
 def audit_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     return page(
         request,

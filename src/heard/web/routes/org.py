@@ -23,7 +23,9 @@ def teams_data(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/org/teams", response_class=HTMLResponse, include_in_schema=False)
 def teams_page(
-    request: Request, actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     return page(
         request, "org/teams.html", teams_data(session, actor), actor=actor, title="Organisation"
