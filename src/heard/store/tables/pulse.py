@@ -1,5 +1,5 @@
 """Pulse tables: item bank, rounds, participation, sealed ballots, anonymous responses,
-per-team aggregates frozen at close, leader predictions, check-ins, decisions and experiments.
+per-team aggregates frozen at close, and leader predictions.
 
 Anonymity is a property of this schema as much as of the code:
 
@@ -107,8 +107,6 @@ class PulseInvitation(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     answered: Mapped[bool] = mapped_column(Boolean, default=False)
     reminders: Mapped[int] = mapped_column(Integer, default=0)
-    # Hash of a one-time answer link, when one was issued; cleared once used.
-    link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class PulseBallot(Base):
@@ -191,76 +189,3 @@ class PulsePrediction(Base):
     values: Mapped[list[float]] = mapped_column(JSON)
     barriers: Mapped[list[int]] = mapped_column(JSON)
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class CheckIn(Base):
-    """A one-to-one between a leader and a member. Each side's notes are private to them
-    and are shown again at their next check-in with the same person."""
-
-    __tablename__ = "pulse_checkins"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    leader_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    held_on: Mapped[date] = mapped_column(Date, index=True)
-    template: Mapped[str] = mapped_column(String(40))
-    barrier_focused: Mapped[bool] = mapped_column(Boolean)
-    said_not_status: Mapped[bool] = mapped_column(Boolean, default=False)
-    barriers: Mapped[str] = mapped_column(Text, default="")
-    leader_notes: Mapped[str] = mapped_column(Text, default="")
-    member_notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Decision(Base):
-    """A leader's decision with the five before-you-react answers stored beside it."""
-
-    __tablename__ = "pulse_decisions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    leader_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
-    title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str] = mapped_column(Text, default="")
-    checklist: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class Experiment(Base):
-    """A decision tried on one team first, compared with similar teams from
-    ``start_round_id`` on (difference-in-differences on team averages)."""
-
-    __tablename__ = "pulse_experiments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    decision_id: Mapped[int] = mapped_column(ForeignKey("pulse_decisions.id"), index=True)
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("pulse_items.id"))
-    start_round_id: Mapped[int] = mapped_column(ForeignKey("pulse_rounds.id"))
-    comparison_team_ids: Mapped[list[int]] = mapped_column(JSON)
-    hypothesis: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default="running")
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-
-
-class ExperimentFeedback(Base):
-    """Qualitative feedback from the experiment's team. Anonymous: no person id."""
-
-    __tablename__ = "pulse_experiment_feedback"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    experiment_id: Mapped[int] = mapped_column(
-        ForeignKey("pulse_experiments.id", ondelete="CASCADE"), index=True
-    )
-    text: Mapped[str] = mapped_column(Text)
-
-
-class ExperimentFeedbackGiver(Base):
-    """Who has given feedback on an experiment (once each), kept apart from what they said."""
-
-    __tablename__ = "pulse_experiment_feedback_givers"
-
-    experiment_id: Mapped[int] = mapped_column(
-        ForeignKey("pulse_experiments.id", ondelete="CASCADE"), primary_key=True
-    )
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)

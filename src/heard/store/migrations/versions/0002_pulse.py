@@ -1,4 +1,4 @@
-"""pulse: item bank, rounds, anonymous responses, predictions, check-ins, decisions
+"""pulse: item bank, rounds, participation, sealed ballots, responses, aggregates, predictions
 
 Revision ID: 0002_pulse
 Revises: 0001_foundation
@@ -158,58 +158,6 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "pulse_checkins",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("leader_id", sa.Integer(), nullable=False),
-        sa.Column("member_id", sa.Integer(), nullable=False),
-        sa.Column("held_on", sa.Date(), nullable=False),
-        sa.Column("template", sa.String(length=40), nullable=False),
-        sa.Column("barrier_focused", sa.Boolean(), nullable=False),
-        sa.Column("said_not_status", sa.Boolean(), nullable=False),
-        sa.Column("barriers", sa.Text(), nullable=False),
-        sa.Column("leader_notes", sa.Text(), nullable=False),
-        sa.Column("member_notes", sa.Text(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["leader_id"], ["people.id"], name=op.f("fk_pulse_checkins_leader_id_people")
-        ),
-        sa.ForeignKeyConstraint(
-            ["member_id"], ["people.id"], name=op.f("fk_pulse_checkins_member_id_people")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_pulse_checkins")),
-    )
-    with op.batch_alter_table("pulse_checkins", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_pulse_checkins_held_on"), ["held_on"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_pulse_checkins_leader_id"), ["leader_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_pulse_checkins_member_id"), ["member_id"], unique=False
-        )
-
-    op.create_table(
-        "pulse_decisions",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("leader_id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sa.Integer(), nullable=True),
-        sa.Column("title", sa.String(length=200), nullable=False),
-        sa.Column("description", sa.Text(), nullable=False),
-        sa.Column("checklist", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["leader_id"], ["people.id"], name=op.f("fk_pulse_decisions_leader_id_people")
-        ),
-        sa.ForeignKeyConstraint(
-            ["team_id"], ["teams.id"], name=op.f("fk_pulse_decisions_team_id_teams")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_pulse_decisions")),
-    )
-    with op.batch_alter_table("pulse_decisions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_pulse_decisions_leader_id"), ["leader_id"], unique=False
-        )
-
-    op.create_table(
         "pulse_invitations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
@@ -217,7 +165,6 @@ def upgrade() -> None:
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.Column("answered", sa.Boolean(), nullable=False),
         sa.Column("reminders", sa.Integer(), nullable=False),
-        sa.Column("link_hash", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["person_id"], ["people.id"], name=op.f("fk_pulse_invitations_person_id_people")
         ),
@@ -231,7 +178,6 @@ def upgrade() -> None:
             ["team_id"], ["teams.id"], name=op.f("fk_pulse_invitations_team_id_teams")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pulse_invitations")),
-        sa.UniqueConstraint("link_hash", name=op.f("uq_pulse_invitations_link_hash")),
         sa.UniqueConstraint("round_id", "person_id", name=op.f("uq_pulse_invitations_round_id")),
     )
     with op.batch_alter_table("pulse_invitations", schema=None) as batch_op:
@@ -276,93 +222,8 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_pulse_predictions_team_id"), ["team_id"], unique=False)
 
-    op.create_table(
-        "pulse_experiments",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("decision_id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sa.Integer(), nullable=False),
-        sa.Column("item_id", sa.Integer(), nullable=False),
-        sa.Column("start_round_id", sa.Integer(), nullable=False),
-        sa.Column("comparison_team_ids", sa.JSON(), nullable=False),
-        sa.Column("hypothesis", sa.Text(), nullable=False),
-        sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["decision_id"],
-            ["pulse_decisions.id"],
-            name=op.f("fk_pulse_experiments_decision_id_pulse_decisions"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["item_id"], ["pulse_items.id"], name=op.f("fk_pulse_experiments_item_id_pulse_items")
-        ),
-        sa.ForeignKeyConstraint(
-            ["start_round_id"],
-            ["pulse_rounds.id"],
-            name=op.f("fk_pulse_experiments_start_round_id_pulse_rounds"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["team_id"], ["teams.id"], name=op.f("fk_pulse_experiments_team_id_teams")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_pulse_experiments")),
-    )
-    with op.batch_alter_table("pulse_experiments", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_pulse_experiments_decision_id"), ["decision_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_pulse_experiments_team_id"), ["team_id"], unique=False)
-
-    op.create_table(
-        "pulse_experiment_feedback",
-        sa.Column("id", sa.String(length=32), nullable=False),
-        sa.Column("experiment_id", sa.Integer(), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["experiment_id"],
-            ["pulse_experiments.id"],
-            name=op.f("fk_pulse_experiment_feedback_experiment_id_pulse_experiments"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_pulse_experiment_feedback")),
-    )
-    with op.batch_alter_table("pulse_experiment_feedback", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_pulse_experiment_feedback_experiment_id"),
-            ["experiment_id"],
-            unique=False,
-        )
-
-    op.create_table(
-        "pulse_experiment_feedback_givers",
-        sa.Column("experiment_id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["experiment_id"],
-            ["pulse_experiments.id"],
-            name=op.f("fk_pulse_experiment_feedback_givers_experiment_id_pulse_experiments"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["people.id"],
-            name=op.f("fk_pulse_experiment_feedback_givers_person_id_people"),
-        ),
-        sa.PrimaryKeyConstraint(
-            "experiment_id", "person_id", name=op.f("pk_pulse_experiment_feedback_givers")
-        ),
-    )
-
 
 def downgrade() -> None:
-    op.drop_table("pulse_experiment_feedback_givers")
-    with op.batch_alter_table("pulse_experiment_feedback", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_pulse_experiment_feedback_experiment_id"))
-
-    op.drop_table("pulse_experiment_feedback")
-    with op.batch_alter_table("pulse_experiments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_pulse_experiments_team_id"))
-        batch_op.drop_index(batch_op.f("ix_pulse_experiments_decision_id"))
-
-    op.drop_table("pulse_experiments")
     with op.batch_alter_table("pulse_predictions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_pulse_predictions_team_id"))
         batch_op.drop_index(batch_op.f("ix_pulse_predictions_round_id"))
@@ -375,16 +236,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_pulse_invitations_person_id"))
 
     op.drop_table("pulse_invitations")
-    with op.batch_alter_table("pulse_decisions", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_pulse_decisions_leader_id"))
-
-    op.drop_table("pulse_decisions")
-    with op.batch_alter_table("pulse_checkins", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_pulse_checkins_member_id"))
-        batch_op.drop_index(batch_op.f("ix_pulse_checkins_leader_id"))
-        batch_op.drop_index(batch_op.f("ix_pulse_checkins_held_on"))
-
-    op.drop_table("pulse_checkins")
     with op.batch_alter_table("pulse_team_results", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_pulse_team_results_leader_id"))
 
