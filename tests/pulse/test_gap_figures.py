@@ -156,3 +156,11 @@ def test_the_organisation_view_agrees_with_each_leaders_own_view(
             assert row["spearman"] == pytest.approx(own.spearman, abs=1e-3)
             assert row["knows_what_hurts_most"] == own.knows_worst
             assert row["blind_spots"] == len(own.blind_spots)
+
+
+def test_the_stored_trend_point_is_what_the_aggregation_function_says(
+    heard_app: Heard, scenario
+) -> None:
+    _org, round_id, _raw = scenario
+    with heard_app.transaction() as s:
+        assert views.org_trend(s) == [views.trend_point(s, round_id)]

@@ -297,6 +297,11 @@ def close_round(session: Session, actor: Actor, ref: int | str, settings: Settin
     _store_responses(session, rnd.id, ballots)
     session.execute(delete(PulseBallot).where(PulseBallot.round_id == rnd.id))
     rnd.status, rnd.closed_at = CLOSED, utcnow()
+    session.flush()
+    # Imported here: the trend builds on the aggregation function, which builds on rounds.
+    from heard.pulse.views import trend_point
+
+    rnd.summary = trend_point(session, rnd.id)
     audit.record(session, actor, "pulse.round_close", rnd.name, responses=len(ballots), k=rnd.k)
     return rnd
 

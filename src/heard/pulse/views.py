@@ -159,11 +159,17 @@ def org_view(session: Session, actor: Actor, round_ref: int | str | None = None)
     }
 
 
+def trend_point(session: Session, round_id: int) -> dict[str, Any]:
+    """One round of the organisation trend, from the aggregation function."""
+    return gaps.org_trend_point(
+        anonymity.round_results(session, round_id), predictions_for_round(session, round_id)
+    )
+
+
 def org_trend(session: Session) -> list[dict[str, Any]]:
+    """The organisation trend over every closed round: stored at close, else computed."""
     return [
-        gaps.org_trend_point(
-            anonymity.round_results(session, rnd.id), predictions_for_round(session, rnd.id)
-        )
+        rnd.summary if rnd.summary is not None else trend_point(session, rnd.id)
         for rnd in rounds.closed_rounds(session, ORG_ROUNDS)
     ]
 

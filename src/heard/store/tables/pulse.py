@@ -78,6 +78,9 @@ class PulseRound(Base):
     results_at: Mapped[datetime | None] = mapped_column(DateTime)
     k: Mapped[int | None] = mapped_column(Integer)
     comment_k: Mapped[int | None] = mapped_column(Integer)
+    # The round's point of the organisation trend, computed at close by the aggregation
+    # function (everything it depends on is frozen then), so the trend reads one row a round.
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class PulseRoundItem(Base):

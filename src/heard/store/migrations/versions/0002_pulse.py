@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("results_at", sa.DateTime(), nullable=True),
         sa.Column("k", sa.Integer(), nullable=True),
         sa.Column("comment_k", sa.Integer(), nullable=True),
+        sa.Column("summary", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pulse_rounds")),
         sa.UniqueConstraint("name", name=op.f("uq_pulse_rounds_name")),
     )
