@@ -136,3 +136,19 @@ def test_members_answer_through_the_api_and_see_no_results(
     assert member.get("/api/pulse/org").status_code == 403
     assert member.get("/api/pulse/gap").status_code == 403
     assert member.get("/api/pulse/report").status_code == 403
+
+
+def test_the_home_page_invites_members_to_answer_and_leaders_to_predict(
+    api_as: object, personas: Personas
+) -> None:
+    partner: TestClient = api_as(Role.PEOPLE_PARTNER)  # type: ignore[operator]
+    created = partner.post("/api/pulse/rounds", json={"name": "Home round"}).json()
+    partner.post(f"/api/pulse/rounds/{created['id']}/open")
+    member: TestClient = api_as(Role.MEMBER)  # type: ignore[operator]
+    panel = next(p for p in member.get("/api/home").json()["panels"] if p["key"] == "pulse")
+    assert [r["name"] for r in panel["data"]["waiting"]] == ["Home round"]
+    leader: TestClient = api_as(Role.LEADER)  # type: ignore[operator]
+    panel = next(p for p in leader.get("/api/home").json()["panels"] if p["key"] == "pulse")
+    assert panel["data"]["predict"] == [{"id": created["id"], "name": "Home round"}]
+    assert [t["name"] for t in panel["data"]["teams"]] == ["Support"]
+    assert "Predict Home round for Support" in leader.get("/").text

@@ -215,3 +215,21 @@ def rounds_view(session: Session, actor: Actor) -> dict[str, Any]:
     """Rounds with their live response rates, for whoever runs them."""
     require(actor, Permission.PULSE_RUN)
     return {"rounds": rounds.list_rounds(session, actor)}
+
+
+def home_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
+    """The pulse panel of the home page: rounds waiting for an answer, and for leaders the
+    open rounds to predict and a link to their gap."""
+    if not actor.can(Permission.PULSE_ANSWER):
+        return None
+    waiting = [r for r in member_view(session, actor)["rounds"] if not r["answered"]]
+    leads = actor.can(Permission.PULSE_LEAD) and bool(led_teams(session, actor))
+    if not waiting and not leads:
+        return None
+    open_rounds = rounds.closed_rounds(session, (rounds.OPEN,)) if leads else []
+    return {
+        "waiting": waiting,
+        "leads": leads,
+        "teams": [{"id": t.id, "name": t.name} for t in led_teams(session, actor)] if leads else [],
+        "predict": [{"id": r.id, "name": r.name} for r in open_rounds],
+    }
