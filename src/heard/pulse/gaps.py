@@ -25,7 +25,7 @@ BLIND_SPOT_POINTS = 0.5  # on the 1-5 range
 WORST_COUNT = 3
 
 
-def _r(value: float | None, digits: int = 3) -> float | None:
+def rounded(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
@@ -57,13 +57,13 @@ class ItemGap:
             "dimension": self.item.dimension,
             "scale": [self.item.scale_min, self.item.scale_max],
             "respondents": f.n if f else None,
-            "actual_mean": _r(f.mean) if f else None,
-            "ci_low": _r(f.ci_low) if f else None,
-            "ci_high": _r(f.ci_high) if f else None,
-            "rwg": _r(f.rwg) if f else None,
-            "predicted_mean": _r(self.predicted),
-            "gap": _r(self.gap),
-            "abs_gap": _r(abs(self.gap)) if self.gap is not None else None,
+            "actual_mean": rounded(f.mean) if f else None,
+            "ci_low": rounded(f.ci_low) if f else None,
+            "ci_high": rounded(f.ci_high) if f else None,
+            "rwg": rounded(f.rwg) if f else None,
+            "predicted_mean": rounded(self.predicted),
+            "gap": rounded(self.gap),
+            "abs_gap": rounded(abs(self.gap)) if self.gap is not None else None,
             "blind_spot": self.blind_spot,
         }
 
@@ -143,15 +143,15 @@ class TeamGap:
             "predicted": self.prediction is not None,
             "items": [i.to_dict() for i in self.items] if not g.suppressed else [],
             "predicted_items": [
-                {"item_id": i.item.id, "item": i.item.text, "predicted_mean": _r(i.predicted)}
+                {"item_id": i.item.id, "item": i.item.text, "predicted_mean": rounded(i.predicted)}
                 for i in self.items
             ]
             if g.suppressed
             else [],
             "calibration": {
-                "mean_gap": _r(self.mean_gap),
-                "mean_abs_gap": _r(self.mean_abs_gap),
-                "spearman": _r(self.spearman),
+                "mean_gap": rounded(self.mean_gap),
+                "mean_abs_gap": rounded(self.mean_abs_gap),
+                "spearman": rounded(self.spearman),
             },
             "knows_what_hurts_most": {
                 "team_worst": self.team_worst,
@@ -204,7 +204,12 @@ def pooled_visible(results: RoundResults) -> list[dict[str, Any]]:
     spread = ((n - 1) * variances).sum(axis=0) + (n * (means - grand) ** 2).sum(axis=0)
     sd = np.sqrt(spread / (total - 1))
     return [
-        {"item_id": item.id, "respondents": int(total), "mean": _r(grand[j]), "sd": _r(sd[j])}
+        {
+            "item_id": item.id,
+            "respondents": int(total),
+            "mean": rounded(grand[j]),
+            "sd": rounded(sd[j]),
+        }
         for j, item in enumerate(results.items)
     ]
 
@@ -285,14 +290,14 @@ def org_gaps(results: RoundResults, predictions: dict[int, Prediction]) -> dict[
         quartiles = np.percentile(leader_gaps, [0, 25, 50, 75, 100])
         counts, edges = np.histogram(np.clip(leader_gaps, -2, 2), bins=16, range=(-2, 2))
         distribution |= {
-            "min": _r(quartiles[0]),
-            "p25": _r(quartiles[1]),
-            "median": _r(quartiles[2]),
-            "p75": _r(quartiles[3]),
-            "max": _r(quartiles[4]),
+            "min": rounded(quartiles[0]),
+            "p25": rounded(quartiles[1]),
+            "median": rounded(quartiles[2]),
+            "p75": rounded(quartiles[3]),
+            "max": rounded(quartiles[4]),
             "overestimating": int((leader_gaps > 0).sum()),
             "histogram": [
-                {"from": _r(edges[i], 2), "to": _r(edges[i + 1], 2), "leaders": int(c)}
+                {"from": rounded(edges[i], 2), "to": rounded(edges[i + 1], 2), "leaders": int(c)}
                 for i, c in enumerate(counts)
             ],
         }
@@ -305,10 +310,10 @@ def org_gaps(results: RoundResults, predictions: dict[int, Prediction]) -> dict[
                 "item_id": item.id,
                 "item": item.text,
                 "dimension": item.dimension,
-                "mean_gap": _r(float(gap[:, j].mean() * span[j])) if len(gap) else None,
+                "mean_gap": rounded(float(gap[:, j].mean() * span[j])) if len(gap) else None,
                 "blind_spots": count,
-                "blind_spot_share": _r(count / len(gap)) if len(gap) else None,
-                "icc1": _r(_item_icc(results, m, j)),
+                "blind_spot_share": rounded(count / len(gap)) if len(gap) else None,
+                "icc1": rounded(_item_icc(results, m, j)),
             }
         )
     root = org_root(results)
@@ -341,9 +346,9 @@ def _leader_rows(m: GapMatrix) -> list[dict[str, Any]]:
             "team_id": g.team_id,
             "team": g.name,
             "leader_id": g.leader_id,
-            "mean_gap": _r(float(gap[r].mean())),
-            "mean_abs_gap": _r(float(np.abs(gap[r]).mean())),
-            "spearman": None if np.isnan(rho[r]) else _r(float(rho[r])),
+            "mean_gap": rounded(float(gap[r].mean())),
+            "mean_abs_gap": rounded(float(np.abs(gap[r]).mean())),
+            "spearman": None if np.isnan(rho[r]) else rounded(float(rho[r])),
             "knows_what_hurts_most": int(knows[r]),
             "blind_spots": int(spots[r]),
         }
@@ -371,18 +376,18 @@ def org_trend_point(results: RoundResults, predictions: dict[int, Prediction]) -
     answered = sum(g.respondents for g in results.team_groups())
     return {
         "round": {"id": results.round_id, "name": results.round_name},
-        "response_rate": _r(answered / invited) if invited else None,
+        "response_rate": rounded(answered / invited) if invited else None,
         "teams_reported": len(m.groups),
-        "mean_abs_gap": _r(float(np.abs(gap).mean(axis=1).mean())) if len(gap) else None,
-        "median_gap": _r(float(np.median(gap.mean(axis=1)))) if len(gap) else None,
+        "mean_abs_gap": rounded(float(np.abs(gap).mean(axis=1).mean())) if len(gap) else None,
+        "median_gap": rounded(float(np.median(gap.mean(axis=1)))) if len(gap) else None,
         "organisation_hidden": root is None or root.suppressed,
         "pooled": pooled_visible(results),
         "items": [
             {
                 "item_id": f.item_id,
-                "mean": _r(f.mean),
-                "ci_low": _r(f.ci_low),
-                "ci_high": _r(f.ci_high),
+                "mean": rounded(f.mean),
+                "ci_low": rounded(f.ci_low),
+                "ci_high": rounded(f.ci_high),
             }
             for f in (root.figures if root else ())
         ],

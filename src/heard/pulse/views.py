@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from heard import audit
 from heard.accounts.policy import Actor, Permission, require
 from heard.errors import Forbidden, NotFound
-from heard.pulse import anonymity, gaps, rounds
+from heard.pulse import anonymity, gaps, rounds, signs
 from heard.pulse.items import OPEN as OPEN_ITEM
 from heard.pulse.predictions import led_teams, predictions_for_round
 from heard.pulse.report import report_records
@@ -78,6 +78,7 @@ def leader_gap_view(
         "round": None,
         "gap": None,
         "trend": [],
+        "warnings": [],
         "comments": [],
     }
     if not teams:
@@ -96,12 +97,14 @@ def leader_gap_view(
     gap = gaps.team_gap(results, team.id, prediction)
     group = gap.group
     comments = anonymity.visible_comments(session, results, group)
+    trend, history = _leader_history(session, team.id)
     audit.record(session, actor, "pulse.gap_view", team.name, round=rnd.name)
     return base | {
         "round": rounds.round_to_dict(rnd),
         "k": results.k,
         "gap": gap.to_dict(),
-        "trend": leader_trend(session, team.id),
+        "trend": trend,
+        "warnings": signs.warning_signs(history),
         "comments": comments,
         "comment_threshold": results.comment_k,
     }
@@ -109,33 +112,40 @@ def leader_gap_view(
 
 def leader_trend(session: Session, team_id: int) -> list[dict[str, Any]]:
     """The team's gap in every round with results, oldest first."""
-    points = []
+    return _leader_history(session, team_id)[0]
+
+
+def _leader_history(
+    session: Session, team_id: int
+) -> tuple[list[dict[str, Any]], list[gaps.TeamGap]]:
+    points, history = [], []
     for rnd in rounds.closed_rounds(session, LEADER_ROUNDS):
         results = anonymity.round_results(session, rnd.id)
         if results.group(team_id) is None:
             continue
         prediction = predictions_for_round(session, rnd.id, [team_id]).get(team_id)
         gap = gaps.team_gap(results, team_id, prediction)
+        history.append(gap)
         points.append(
             {
                 "round": {"id": rnd.id, "name": rnd.name},
                 "suppressed": gap.group.suppressed,
                 "predicted": prediction is not None,
-                "mean_gap": gaps._r(gap.mean_gap),
-                "mean_abs_gap": gaps._r(gap.mean_abs_gap),
-                "spearman": gaps._r(gap.spearman),
+                "mean_gap": gaps.rounded(gap.mean_gap),
+                "mean_abs_gap": gaps.rounded(gap.mean_abs_gap),
+                "spearman": gaps.rounded(gap.spearman),
                 "knows_what_hurts_most": gap.knows_worst,
                 "items": [
                     {
                         "item_id": i.item.id,
-                        "actual_mean": gaps._r(i.figure.mean) if i.figure else None,
-                        "predicted_mean": gaps._r(i.predicted),
+                        "actual_mean": gaps.rounded(i.figure.mean) if i.figure else None,
+                        "predicted_mean": gaps.rounded(i.predicted),
                     }
                     for i in gap.items
                 ],
             }
         )
-    return points
+    return points, history
 
 
 def org_view(session: Session, actor: Actor, round_ref: int | str | None = None) -> dict[str, Any]:
