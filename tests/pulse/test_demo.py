@@ -18,7 +18,7 @@ def test_the_demo_tells_the_empathy_gap_story(heard_app: Heard) -> None:
     with heard_app.transaction() as s:
         load_demo(s, seed=7, today=date(2026, 11, 1))
     with heard_app.transaction() as s:
-        done = rounds.closed_rounds(s, (rounds.RESULTS,))
+        done = rounds.rounds_in(s, (rounds.RESULTS,))
         assert len(done) == 6
         assert rounds.latest_round(s, (rounds.OPEN,)) is not None
 

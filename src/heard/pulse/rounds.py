@@ -88,10 +88,8 @@ def latest_round(session: Session, statuses: Sequence[str]) -> PulseRound | None
     )
 
 
-def closed_rounds(
-    session: Session, statuses: Sequence[str] = (CLOSED, RESULTS)
-) -> list[PulseRound]:
-    """Closed rounds, oldest first."""
+def rounds_in(session: Session, statuses: Sequence[str] = (CLOSED, RESULTS)) -> list[PulseRound]:
+    """Rounds in the given statuses (closed ones by default), in the order they closed."""
     return list(
         session.scalars(
             select(PulseRound)

@@ -44,7 +44,7 @@ def _pick_round(
 
 
 def _round_list(session: Session, statuses: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [rounds.round_to_dict(r) for r in rounds.closed_rounds(session, statuses)]
+    return [rounds.round_to_dict(r) for r in rounds.rounds_in(session, statuses)]
 
 
 def report_view(session: Session, actor: Actor, round_ref: int | str | None) -> dict[str, Any]:
@@ -119,7 +119,7 @@ def _leader_history(
     session: Session, team_id: int
 ) -> tuple[list[dict[str, Any]], list[gaps.TeamGap]]:
     points, history = [], []
-    for rnd in rounds.closed_rounds(session, LEADER_ROUNDS):
+    for rnd in rounds.rounds_in(session, LEADER_ROUNDS):
         results = anonymity.round_results(session, rnd.id)
         if results.group(team_id) is None:
             continue
@@ -180,7 +180,7 @@ def org_trend(session: Session) -> list[dict[str, Any]]:
     """The organisation trend over every closed round: stored at close, else computed."""
     return [
         rnd.summary if rnd.summary is not None else trend_point(session, rnd.id)
-        for rnd in rounds.closed_rounds(session, ORG_ROUNDS)
+        for rnd in rounds.rounds_in(session, ORG_ROUNDS)
     ]
 
 
@@ -236,7 +236,7 @@ def home_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
     leads = actor.can(Permission.PULSE_LEAD) and bool(led_teams(session, actor))
     if not waiting and not leads:
         return None
-    open_rounds = rounds.closed_rounds(session, (rounds.OPEN,)) if leads else []
+    open_rounds = rounds.rounds_in(session, (rounds.OPEN,)) if leads else []
     return {
         "waiting": waiting,
         "leads": leads,

@@ -206,7 +206,7 @@ def gap_page(
 
 def _open_rounds_for_prediction(session: Session, data: dict[str, Any]) -> list[dict[str, Any]]:
     return (
-        [{"id": r.id, "name": r.name} for r in rounds.closed_rounds(session, (rounds.OPEN,))]
+        [{"id": r.id, "name": r.name} for r in rounds.rounds_in(session, (rounds.OPEN,))]
         if data["teams"]
         else []
     )
