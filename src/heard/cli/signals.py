@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 import click
-from sqlalchemy.orm import Session
 
 from heard.accounts.policy import OPERATOR
 from heard.cli.base import app, echo_json
 from heard.signals import pipeline
 from heard.signals.formats import FORMATS
-from heard.signals.ingest import AfterBatch
+from heard.signals.jobs import scoring_after_batch
 
 CHUNK = 1024  # lines handed to a worker at a time
 
@@ -166,17 +165,6 @@ def signals_group() -> None:
     """Customer signals: ingest conversations, score them, route them."""
 
 
-def _after_batch(profile: str | None) -> AfterBatch | None:
-    if profile is None:
-        return None
-    scorer = pipeline.scorer_for(profile)
-
-    def score_new(session: Session, ids: list[int]) -> None:
-        pipeline.score_stored(session, scorer, ids)
-
-    return score_new
-
-
 @signals_group.command("ingest")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -229,7 +217,7 @@ def ingest_command(
                 source=source or fmt,
                 bytes_total=size,
             )
-        after = _after_batch(profile if score else None)
+        after = scoring_after_batch(profile if score else None)
         with (
             file.open("rb") as raw,
             click.progressbar(length=size, label=f"ingesting {file.name}", file=sys.stderr) as bar,

@@ -20,7 +20,8 @@ from heard.signals import pipeline
 from heard.signals.ingest import AfterBatch, fail_run, ingest_file
 
 
-def _scoring(profile: str | None) -> AfterBatch | None:
+def scoring_after_batch(profile: str | None) -> AfterBatch | None:
+    """The hook that scores each freshly stored batch, or None when not scoring."""
     if profile is None:
         return None
     scorer = pipeline.scorer_for(profile)
@@ -43,7 +44,7 @@ def run_job(
 ) -> None:
     """Ingest ``path`` (and score, when ``profile`` is given); always removes the file."""
     try:
-        after = _scoring(profile)
+        after = scoring_after_batch(profile)
         with path.open("rb") as raw:
             ingest_file(
                 heard.transaction,
