@@ -90,21 +90,19 @@ def leader_gap_view(
     rnd = _pick_round(session, LEADER_ROUNDS, round_ref)
     if rnd is None:
         return base
-    results = anonymity.round_results(session, rnd.id)
-    if results.group(team.id) is None:
-        return base | {"round": rounds.round_to_dict(rnd)}
-    prediction = predictions_for_round(session, rnd.id, [team.id]).get(team.id)
-    gap = gaps.team_gap(results, team.id, prediction)
-    group = gap.group
-    comments = anonymity.visible_comments(session, results, group)
     trend, history = _leader_history(session, team.id)
+    chosen = next(((g, r) for g, r in history if r.round_id == rnd.id), None)
+    if chosen is None:  # the team did not exist when that round closed
+        return base | {"round": rounds.round_to_dict(rnd)}
+    gap, results = chosen
+    comments = anonymity.visible_comments(session, results, gap.group)
     audit.record(session, actor, "pulse.gap_view", team.name, round=rnd.name)
     return base | {
         "round": rounds.round_to_dict(rnd),
         "k": results.k,
         "gap": gap.to_dict(),
         "trend": trend,
-        "warnings": signs.warning_signs(history),
+        "warnings": signs.warning_signs([g for g, _r in history]),
         "comments": comments,
         "comment_threshold": results.comment_k,
     }
@@ -117,15 +115,17 @@ def leader_trend(session: Session, team_id: int) -> list[dict[str, Any]]:
 
 def _leader_history(
     session: Session, team_id: int
-) -> tuple[list[dict[str, Any]], list[gaps.TeamGap]]:
-    points, history = [], []
+) -> tuple[list[dict[str, Any]], list[tuple[gaps.TeamGap, anonymity.RoundResults]]]:
+    """The trend points, and each round's gap with the results it came from."""
+    points: list[dict[str, Any]] = []
+    history: list[tuple[gaps.TeamGap, anonymity.RoundResults]] = []
     for rnd in rounds.rounds_in(session, LEADER_ROUNDS):
         results = anonymity.round_results(session, rnd.id)
         if results.group(team_id) is None:
             continue
         prediction = predictions_for_round(session, rnd.id, [team_id]).get(team_id)
         gap = gaps.team_gap(results, team_id, prediction)
-        history.append(gap)
+        history.append((gap, results))
         points.append(
             {
                 "round": {"id": rnd.id, "name": rnd.name},
