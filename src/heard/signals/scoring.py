@@ -52,6 +52,7 @@ _INTENSIFIERS = re.compile(
     r"worst|never|always|unacceptable|furious|disgusting|amazing|awesome)\b",
     re.IGNORECASE,
 )
+_WORD = re.compile(r"[^\W\d_]{3,}")  # words of 3+ letters; "I" and "OK" are not shouting
 _ELONGATED = re.compile(r"(\w)\1{2,}|[!?]{2,}")
 
 
@@ -176,17 +177,18 @@ def _message_score(
 
 
 def _emotion_confidence(p: FloatArray, thresholds: FloatArray) -> FloatArray:
-    """How far the probabilities sit from their decision thresholds, 0 (on it) to 1.
+    """Chance that each label decision in play is right, averaged; 0..1.
 
-    Averaged over the labels that are in play (at least half their threshold), so 27
-    obviously-absent labels cannot mask one borderline decision.
+    With calibrated probabilities a label we report is right with probability p and a label
+    we leave out with 1 - p. Only labels in play count (reported, or p >= 0.15), so the
+    two dozen clearly absent labels cannot hide one coin-flip decision.
     """
-    room = np.where(p >= thresholds, 1.0 - thresholds, thresholds)
-    margin = np.abs(p - thresholds) / np.maximum(room, 1e-6)
-    in_play = p >= 0.5 * thresholds
+    on = p >= thresholds
+    right = np.where(on, p, 1.0 - p)
+    in_play = on | (p >= 0.15)
     n = in_play.sum(axis=1)
-    mean_in_play = (margin * in_play).sum(axis=1) / np.maximum(n, 1)
-    conf: FloatArray = np.where(n > 0, mean_in_play, margin.mean(axis=1)).astype(np.float32)
+    mean_in_play = (right * in_play).sum(axis=1) / np.maximum(n, 1)
+    conf: FloatArray = np.where(n > 0, mean_in_play, right.mean(axis=1)).astype(np.float32)
     return conf
 
 
@@ -201,7 +203,7 @@ def _intensity(p: FloatArray, texts: list[str]) -> FloatArray:
 
 
 def _surface_cues(text: str) -> float:
-    words = [w for w in text.split() if sum(c.isalpha() for c in w) >= 3]
+    words = _WORD.findall(text)
     caps = sum(w.isupper() for w in words) / len(words) if words else 0.0
     score = 0.2 * min(caps / 0.5, 1.0)
     score += 0.05 * min(text.count("!"), 3)
