@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,16 +21,19 @@ def pulse() -> None:
 
 
 def _rounds_listing() -> str:
-    """The rounds in the database, for help texts. Help must not fail without a database."""
+    """The rounds in the database, for help texts. Help must not fail without a database,
+    nor create an empty SQLite file by looking."""
+    heard = app()
     try:
-        heard = app()
-        try:
-            with heard.transaction() as session:
-                rows = rounds.list_rounds(session, OPERATOR)
-        finally:
-            heard.close()
+        url = heard.db.engine.url
+        if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+            return "(no database yet: run `heard db upgrade`)"
+        with heard.transaction() as session:
+            rows = rounds.list_rounds(session, OPERATOR)
     except Exception as exc:  # noqa: BLE001  (help text only; say why the list is missing)
         return f"(could not read the rounds: {exc.__class__.__name__})"
+    finally:
+        heard.close()
     if not rows:
         return "(no rounds yet)"
     return "\n".join(f"{r['id']:>4}  {r['name']}  [{r['status']}]" for r in rows)
@@ -145,8 +149,6 @@ def report_command(round_ref: str | None, fmt: str, output: Path | None) -> None
         data = views.report_view(session, OPERATOR, round_ref)
     text = to_csv(data["records"]) if fmt == "csv" else None
     if output is not None:
-        import json
-
         output.write_text(text if text is not None else json.dumps(data["records"], indent=2))
         click.echo(f"{len(data['records'])} records written to {output}")
     elif text is not None:
