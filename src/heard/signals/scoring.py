@@ -22,6 +22,7 @@ import numpy as np
 
 from heard.redaction import Redacted, redact
 from heard.signals.distress import detect_distress
+from heard.signals.effort import detect_effort
 from heard.signals.models.calibration import FloatArray
 from heard.signals.models.emotions import (
     EmotionModel,
@@ -213,16 +214,8 @@ def _surface_cues(text: str) -> float:
 
 
 def _effort(text: str) -> Mapping[str, Any]:
-    if _detect_effort is None:  # effort module not installed yet: say so via zero confidence
-        return {"score": 0.0, "cues": [], "confidence": 0.0}
-    r = _detect_effort(text)
+    r = detect_effort(text)
     return {"score": r.score, "cues": r.cues, "confidence": r.confidence}
-
-
-try:  # effort cues are built by a separate module; scoring works without it
-    from heard.signals.effort import detect_effort as _detect_effort
-except ImportError:  # pragma: no cover - depends on what is installed
-    _detect_effort = None
 
 
 _lock = threading.Lock()
