@@ -381,7 +381,8 @@ def publish_results(session: Session, actor: Actor, ref: int | str) -> PulseRoun
 
 
 def list_rounds(session: Session, actor: Actor) -> list[dict[str, Any]]:
-    require(actor, Permission.PULSE_ANSWER)
+    """Every round with its live response rate, for whoever runs rounds."""
+    require(actor, Permission.PULSE_RUN)
     rounds = session.scalars(select(PulseRound).order_by(PulseRound.id.desc())).all()
     out = []
     for rnd in rounds:

@@ -80,9 +80,11 @@ def leader_gap_view(
         "trend": [],
         "warnings": [],
         "comments": [],
+        "open_rounds": [],
     }
     if not teams:
         return base
+    base["open_rounds"] = _open_rounds(session)
     team = next((t for t in teams if t.id == team_id), None) if team_id else teams[0]
     if team is None:
         raise Forbidden("you can only see the results of a team you lead")
@@ -106,6 +108,11 @@ def leader_gap_view(
         "comments": comments,
         "comment_threshold": results.comment_k,
     }
+
+
+def _open_rounds(session: Session) -> list[dict[str, Any]]:
+    """Rounds a leader can still predict."""
+    return [{"id": r.id, "name": r.name} for r in rounds.rounds_in(session, (rounds.OPEN,))]
 
 
 def leader_trend(session: Session, team_id: int) -> list[dict[str, Any]]:
@@ -236,10 +243,9 @@ def home_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
     leads = actor.can(Permission.PULSE_LEAD) and bool(led_teams(session, actor))
     if not waiting and not leads:
         return None
-    open_rounds = rounds.rounds_in(session, (rounds.OPEN,)) if leads else []
     return {
         "waiting": waiting,
         "leads": leads,
         "teams": [{"id": t.id, "name": t.name} for t in led_teams(session, actor)] if leads else [],
-        "predict": [{"id": r.id, "name": r.name} for r in open_rounds],
+        "predict": _open_rounds(session) if leads else [],
     }

@@ -200,16 +200,7 @@ def gap_page(
         data["gap_svg"] = Markup(charts.gap_chart(gap))
     if len(data["trend"]) > 1:
         data["trend_svg"] = Markup(charts.trend_chart(data["trend"]))
-    data["open_rounds"] = _open_rounds_for_prediction(session, data)
     return page(request, "pulse/gap.html", data, actor=actor, title="Your empathy gap")
-
-
-def _open_rounds_for_prediction(session: Session, data: dict[str, Any]) -> list[dict[str, Any]]:
-    return (
-        [{"id": r.id, "name": r.name} for r in rounds.rounds_in(session, (rounds.OPEN,))]
-        if data["teams"]
-        else []
-    )
 
 
 @router.get("/api/pulse/gap", tags=["pulse"])
