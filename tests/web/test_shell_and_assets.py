@@ -71,3 +71,13 @@ def test_every_route_shares_one_request_transaction_committed_before_responding(
     wrong = [route.path for route in app.routes if isinstance(route, APIRoute)
              if any(scope != "function" for scope in scopes(route.dependant))]
     assert wrong == []
+
+
+def test_only_the_most_specific_nav_entry_is_current() -> None:
+    from heard.web.nav import NavItem, current_item
+
+    items = [NavItem("Home", "/"), NavItem("Pulse", "/pulse"), NavItem("Gap", "/pulse/gap")]
+    assert current_item(items, "/pulse/gap") == "/pulse/gap"
+    assert current_item(items, "/pulse/round/3") == "/pulse"
+    assert current_item(items, "/") == "/"
+    assert current_item(items, "/pulsex") is None

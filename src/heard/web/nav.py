@@ -39,3 +39,11 @@ def nav_for(actor: Actor | None) -> list[NavItem]:
     if actor is None:
         return []
     return [item for item in NAV if item.permission is None or actor.can(item.permission)]
+
+
+def current_item(items: list[NavItem], path: str) -> str | None:
+    """The entry to mark as the current page: the longest one whose path the URL is under,
+    so /pulse/gap marks "Empathy gap" and not "Pulse" as well."""
+    matches = [i.path for i in items
+               if path == i.path or (i.path != "/" and path.startswith(i.path.rstrip("/") + "/"))]
+    return max(matches, key=len) if matches else None

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from heard.accounts.policy import Actor
-from heard.web.nav import nav_for
+from heard.web.nav import current_item, nav_for
 
 WEB = Path(__file__).parent
 templates = Jinja2Templates(directory=str(WEB / "templates"))
@@ -26,9 +26,11 @@ def page(
     status: int = 200,
     title: str = "",
 ) -> HTMLResponse:
+    nav = nav_for(actor)
     context = {
         "actor": actor,
-        "nav": nav_for(actor),
+        "nav": nav,
+        "current_nav": current_item(nav, request.url.path),
         "path": request.url.path,
         "csrf_token": getattr(request.state, "csrf_token", ""),
         "title": title,
