@@ -9,6 +9,7 @@ messages in chunks (as ingest does) 3 times; we report each run and the median m
     .venv/bin/python benchmarks/score_throughput.py --profile fast --runs 3
     .venv/bin/python benchmarks/score_throughput.py --customer-only # only the 1,316 tweets
     .venv/bin/python benchmarks/score_throughput.py --ablation      # what made MiniLM fast
+    .venv/bin/python benchmarks/score_throughput.py --breakdown --profile fast  # per part
 """
 
 from __future__ import annotations
@@ -89,6 +90,36 @@ def ablation(n: int = 3000) -> list[dict[str, object]]:
     return rows
 
 
+def breakdown(profile: str, runs: int) -> dict[str, float]:
+    """Median msgs/s of each part of the pipeline alone, to show where the time goes."""
+    from heard.redaction import redact
+    from heard.signals.distress import detect_distress
+    from heard.signals.effort import detect_effort
+    from heard.signals.models.labels import EMOTIONS
+    from heard.signals.scoring import load_scorer
+
+    texts = distinct_messages()
+    scorer = load_scorer(profile)
+    probs = scorer.model.predict(texts[:2000]).emotions
+    emotions = [dict(zip(EMOTIONS, row, strict=True)) for row in probs.tolist()] * 10
+    parts = {
+        "redaction": lambda: [redact(t) for t in texts],
+        "emotion model": lambda: scorer.model.predict(texts),
+        "distress": lambda: detect_distress(texts, emotions),
+        "effort": lambda: [detect_effort(t) for t in texts],
+        "Scorer.score (all heads, no redaction)": lambda: scorer.score(texts),
+    }
+    out = {}
+    for name, fn in parts.items():
+        rates = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            fn()
+            rates.append(len(texts) / (time.perf_counter() - t0))
+        out[name] = round(statistics.median(rates), 1)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--profile", choices=["default", "fast", "both"], default="both")
@@ -96,10 +127,14 @@ def main() -> None:
     ap.add_argument("--chunk", type=int, default=1000, help="messages per score_messages call")
     ap.add_argument("--customer-only", action="store_true")
     ap.add_argument("--ablation", action="store_true")
+    ap.add_argument("--breakdown", action="store_true", help="time each pipeline part alone")
     ap.add_argument("--stages", default="pipeline,model",
                     help="comma-separated: pipeline (redact + all heads), model (model alone)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.breakdown:
+        print(json.dumps(breakdown("fast" if args.profile == "both" else args.profile, args.runs)))
+        return
     if args.ablation:
         for row in ablation():
             print(json.dumps(row))
