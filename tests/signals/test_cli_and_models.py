@@ -3,6 +3,7 @@ model files exist, the real scorer fits the pipeline (skipped until they do)."""
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,9 +12,13 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from heard.accounts.policy import OPERATOR
 from heard.app import Heard
 from heard.cli import cli
 from heard.signals import pipeline
+from heard.signals.ingest import ingest_file
+from heard.signals.jobs import scoring_after_batch
+from heard.signals.models.labels import SENTIMENTS
 from heard.store.tables.signals import Case, Interaction, Score
 from tests.signals.scorer_double import keyword_scorer
 
@@ -62,16 +67,21 @@ def test_an_unknown_format_is_refused_before_anything_is_written(env: None) -> N
     not (ARTIFACTS / "emotions-static.npz").exists(), reason="fast model not trained yet"
 )
 def test_the_real_fast_scorer_fits_the_pipeline(heard_app: Heard) -> None:
-    from tests.signals.test_routing import ingest_messages, message
+    from tests.signals.test_routing import message
 
     scorer = pipeline.scorer_for("fast")
-    (one,) = pipeline.score_texts(scorer, ["I have asked three times and I am furious!"], 8)
-    assert len(one["emotions"]) == 28 and one["sentiment"]["label"] == "negative"
-    row = pipeline.score_row(1, "fast", one)
-    assert row["top_group"] in {"anger_frustration", "sadness_disappointment"}
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setitem(pipeline.SCORERS, "default", lambda: scorer)
-        ingest_messages(heard_app, [message(1, "I want to kill myself, nothing helps")])
+    angry = "I have asked three times and I am furious!"
+    (one,) = pipeline.score_texts(scorer, [angry], 8)
+    # The fast profile trades quality for speed (it reads this one as neutral), so only the
+    # shape is checked here; the default profile must get the feeling right.
+    assert len(one["emotions"]) == 28 and one["sentiment"]["label"] in SENTIMENTS
+    (best,) = pipeline.score_texts(pipeline.scorer_for("default"), [angry], 8)
+    assert best["sentiment"]["label"] == "negative"
+    row = pipeline.score_row(1, "default", best)
+    assert row["top_group"] == "anger_frustration"
+    crisis = json.dumps(message(1, "I want to kill myself, nothing helps")).encode()
+    ingest_file(heard_app.transaction, OPERATOR, io.BytesIO(crisis), fmt="jsonl",
+                after_batch=scoring_after_batch("fast"))
     with heard_app.transaction() as s:
         case = s.scalars(select(Case)).one()
         assert case.distress and case.complex
