@@ -1,6 +1,6 @@
 """Reproduce every shipped emotion/sentiment model: default (MiniLM, ONNX int8) and fast (static).
 
-    .venv-train/bin/python training/train_emotions.py            # both, ~25-40 min on 2 cores
+    .venv-train/bin/python training/train_emotions.py            # both, ~25-30 min on 2 cores
     .venv-train/bin/python training/train_emotions.py --only fast
 
 Writes src/heard/signals/models/artifacts/*; scratch files go to training/.cache/ (ignored).
