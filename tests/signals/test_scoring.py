@@ -70,3 +70,15 @@ def test_scorer_is_cached_and_rejects_unknown_profiles() -> None:
     assert load_scorer("fast") is load_scorer("fast")
     with pytest.raises(ValueError):
         load_scorer("gpu")
+
+
+@pytest.mark.parametrize("profile", ["default", "fast"])
+def test_scoring_from_several_threads_gives_the_same_answers(profile: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    scorer = load_scorer(profile)
+    texts = [THANKS, ANGRY, "Where is my refund? Third time asking.", "ok"] * 8
+    expected = [s.to_dict() for s in scorer.score(texts)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: [s.to_dict() for s in scorer.score(texts)], range(4)))
+    assert all(r == expected for r in results)
