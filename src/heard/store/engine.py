@@ -52,12 +52,17 @@ class Database:
             path = self.url.split("///", 1)[-1]
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # Each request holds its connection until its commit runs on a worker thread; a
+            # capped pool lets threads waiting for a connection starve the threads that would
+            # give one back (a stall until pool_timeout). SQLite connections are cheap: no cap.
             engine = create_engine(
-                self.url, connect_args={"check_same_thread": False}, pool_size=20, max_overflow=20
+                self.url, connect_args={"check_same_thread": False}, pool_size=20, max_overflow=-1
             )
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
-        return create_engine(self.url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+        # PostgreSQL connections cost server memory, so the pool stays bounded; size it above
+        # the request concurrency of one worker (see the note on SQLite above).
+        return create_engine(self.url, pool_size=20, max_overflow=80, pool_pre_ping=True)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
