@@ -3,14 +3,17 @@ matching ``/api`` route returns the same dict as JSON."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor
+from heard.web.auth import current_actor, db_session
 from heard.web.nav import current_item, nav_for
 
 WEB = Path(__file__).parent
@@ -37,3 +40,51 @@ def page(
         **(data or {}),
     }
     return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+DataBuilder = Callable[[Session, Actor], dict[str, Any]]
+
+
+def page_and_api(
+    router: APIRouter,
+    *,
+    page_path: str,
+    api_path: str,
+    template: str,
+    title: str,
+    tag: str,
+    build: DataBuilder,
+) -> None:
+    """Register a read-only page and its `/api` twin over one data builder: the page
+    renders the dict, the API returns it. Access is checked inside `build`."""
+
+    def page_route(
+        request: Request,
+        actor: Actor = Depends(current_actor),
+        session: Session = Depends(db_session, scope="function"),
+    ) -> HTMLResponse:
+        return page(request, template, build(session, actor), actor=actor, title=title)
+
+    def api_route(
+        actor: Actor = Depends(current_actor),
+        session: Session = Depends(db_session, scope="function"),
+    ) -> dict[str, Any]:
+        return build(session, actor)
+
+    name = build.__name__
+    router.add_api_route(
+        page_path,
+        page_route,
+        methods=["GET"],
+        response_class=HTMLResponse,
+        include_in_schema=False,
+        name=f"{name}_page",
+    )
+    router.add_api_route(
+        api_path,
+        api_route,
+        methods=["GET"],
+        tags=[tag],
+        name=f"{name}_api",
+        description=build.__doc__ or "",
+    )

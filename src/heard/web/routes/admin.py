@@ -12,7 +12,7 @@ from heard.accounts.policy import Actor, Role
 from heard.audit import recent_events
 from heard.errors import Conflict, ValidationError
 from heard.web.auth import current_actor, db_session
-from heard.web.render import page
+from heard.web.render import page, page_and_api
 
 router = APIRouter()
 
@@ -175,23 +175,17 @@ def tokens_revoke_api(
     return {"prefix": prefix, "revoked": True}
 
 
-@router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
-def audit_page(
-    request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
-) -> HTMLResponse:
-    return page(
-        request,
-        "admin/audit.html",
-        {"events": recent_events(session, actor, 200)},
-        actor=actor,
-        title="Audit log",
-    )
-
-
-@router.get("/api/audit", tags=["admin"])
-def audit_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
-) -> dict[str, Any]:
+def audit_data(session: Session, actor: Actor) -> dict[str, Any]:
+    """The newest 200 audit events (reading them is itself audited)."""
     return {"events": recent_events(session, actor, 200)}
+
+
+page_and_api(
+    router,
+    page_path="/admin/audit",
+    api_path="/api/audit",
+    template="admin/audit.html",
+    title="Audit log",
+    tag="admin",
+    build=audit_data,
+)

@@ -11,7 +11,7 @@ from heard.errors import ImportRejected
 from heard.org.importer import import_people
 from heard.org.queries import list_people, list_teams, org_summary
 from heard.web.auth import current_actor, db_session, get_heard
-from heard.web.render import page
+from heard.web.render import page, page_and_api
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -21,22 +21,15 @@ def teams_data(session: Session, actor: Actor) -> dict[str, Any]:
     return {"summary": org_summary(session, actor), "teams": list_teams(session, actor)}
 
 
-@router.get("/org/teams", response_class=HTMLResponse, include_in_schema=False)
-def teams_page(
-    request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
-) -> HTMLResponse:
-    return page(
-        request, "org/teams.html", teams_data(session, actor), actor=actor, title="Organisation"
-    )
-
-
-@router.get("/api/org/teams", tags=["organisation"])
-def teams_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
-) -> dict[str, Any]:
-    return teams_data(session, actor)
+page_and_api(
+    router,
+    page_path="/org/teams",
+    api_path="/api/org/teams",
+    template="org/teams.html",
+    title="Organisation",
+    tag="organisation",
+    build=teams_data,
+)
 
 
 @router.get("/org/people", response_class=HTMLResponse, include_in_schema=False)

@@ -23,7 +23,7 @@ from heard.signals.formats import FORMATS
 from heard.signals.ingest import ingest_mappings, recent_runs, run_status, start_run
 from heard.signals.jobs import spool_dir, start_job
 from heard.web.auth import current_actor, db_session, get_heard
-from heard.web.render import page
+from heard.web.render import page, page_and_api
 
 router = APIRouter()
 PAGE_SIZE = 50
@@ -299,26 +299,15 @@ class NewRule(BaseModel):
     position: int = 100
 
 
-@router.get("/signals/routing", response_class=HTMLResponse, include_in_schema=False)
-def routing_page(
-    request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
-) -> HTMLResponse:
-    return page(
-        request,
-        "signals/routing.html",
-        routing.routing_data(session, actor),
-        actor=actor,
-        title="Routing rules",
-    )
-
-
-@router.get("/api/signals/routing", tags=["signals"])
-def routing_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
-) -> dict[str, Any]:
-    return routing.routing_data(session, actor)
+page_and_api(
+    router,
+    page_path="/signals/routing",
+    api_path="/api/signals/routing",
+    template="signals/routing.html",
+    title="Routing rules",
+    tag="signals",
+    build=routing.routing_data,
+)
 
 
 @router.post("/api/signals/rules", tags=["signals"], status_code=201)
@@ -415,40 +404,24 @@ def handler_form(
 # --- SLA board and cases ---------------------------------------------------------------
 
 
-@router.get("/signals/sla", response_class=HTMLResponse, include_in_schema=False)
-def sla_page(
-    request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
-) -> HTMLResponse:
-    return page(
-        request, "signals/sla.html", sla.board(session, actor), actor=actor, title="SLA board"
-    )
-
-
-@router.get("/api/signals/sla", tags=["signals"])
-def sla_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
-) -> dict[str, Any]:
-    return sla.board(session, actor)
-
-
-@router.get("/signals/cases", response_class=HTMLResponse, include_in_schema=False)
-def cases_page(
-    request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
-) -> HTMLResponse:
-    return page(
-        request, "signals/cases.html", inbox.my_cases(session, actor), actor=actor, title="My cases"
-    )
-
-
-@router.get("/api/signals/cases", tags=["signals"])
-def cases_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
-) -> dict[str, Any]:
-    return inbox.my_cases(session, actor)
+page_and_api(
+    router,
+    page_path="/signals/sla",
+    api_path="/api/signals/sla",
+    template="signals/sla.html",
+    title="SLA board",
+    tag="signals",
+    build=sla.board,
+)
+page_and_api(
+    router,
+    page_path="/signals/cases",
+    api_path="/api/signals/cases",
+    template="signals/cases.html",
+    title="My cases",
+    tag="signals",
+    build=inbox.my_cases,
+)
 
 
 @router.post("/signals/cases/{case_id}/{action}", include_in_schema=False)
