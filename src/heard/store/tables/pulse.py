@@ -110,6 +110,9 @@ class PulseInvitation(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
     answered: Mapped[bool] = mapped_column(Boolean, default=False)
     reminders: Mapped[int] = mapped_column(Integer, default=0)
+    # SHA-256 of the one-time answer link's secret (heard.pulse.links). The secret itself is
+    # never stored: whoever reads this table cannot answer for anyone.
+    link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class PulseBallot(Base):
@@ -192,3 +195,37 @@ class PulsePrediction(Base):
     values: Mapped[list[float]] = mapped_column(JSON)
     barriers: Mapped[list[int]] = mapped_column(JSON)
     submitted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PulseCheckin(Base):
+    """A check-in a leader held with one person: what was shared with the person (answers
+    to the template's questions, notes, agreed follow-ups). The leader's private notes live
+    apart in :class:`PulseCheckinNote` so that nothing that reads check-ins for the member
+    can pick them up by accident."""
+
+    __tablename__ = "pulse_checkins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    template: Mapped[str] = mapped_column(String(40))
+    # Copied from the template when held, so a later change of templates keeps the share.
+    barrier_focused: Mapped[bool] = mapped_column(Boolean)
+    # [{"question": ..., "answer": ...}] in the template's order, wording as asked
+    answers: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    shared_notes: Mapped[str] = mapped_column(Text, default="")
+    follow_ups: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class PulseCheckinNote(Base):
+    """A leader's private notes on one check-in: visible to that leader only."""
+
+    __tablename__ = "pulse_checkin_notes"
+
+    checkin_id: Mapped[int] = mapped_column(
+        ForeignKey("pulse_checkins.id", ondelete="CASCADE"), primary_key=True
+    )
+    leader_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
