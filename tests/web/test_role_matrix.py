@@ -125,6 +125,14 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("GET", "/api/pulse/settings", {A}),
     Endpoint("PUT", "/api/pulse/settings", {A}, json={"min_group_size": 5}),
     Endpoint("POST", "/api/pulse/items", {A}, json={"text": "Matrix item text", "dimension": "x"}),
+    # pulse: one-time answer links are issued by whoever runs rounds; the link itself needs
+    # no sign-in (an unknown link is 404 for everyone)
+    Endpoint("POST", "/api/pulse/rounds/999999/links", {A, P}, json={}),
+    Endpoint("POST", "/pulse/rounds/999999/links", {A, P}, data={}),
+    Endpoint("GET", "/pulse/a/no-such-link-secret-000000000000", EVERYONE),
+    Endpoint("POST", "/pulse/a/no-such-link-secret-000000000000", EVERYONE,
+             data={"csrf_token": "x"}),
+    Endpoint("GET", "/pulse/thanks", EVERYONE),
     # programs: leaders take part and log what they saw; partners and admins run programs,
     # debriefs and schedules; everyone reads the commitments feed
     Endpoint("GET", "/programs/sessions", {A, P, L}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import click
 
 from heard.accounts.policy import OPERATOR
 from heard.cli.base import app, echo_json, transaction
-from heard.pulse import config, items, rounds, views
+from heard.pulse import config, items, links, rounds, views
 from heard.pulse.report import to_csv
 
 
@@ -134,6 +135,39 @@ def publish_command(round_ref: str) -> None:
     """Publish a closed round's results to its leaders."""
     with transaction() as session:
         echo_json(rounds.round_to_dict(rounds.publish_results(session, OPERATOR, round_ref)))
+
+
+@pulse.command("links", cls=RoundsInHelp)
+@click.argument("round_ref", metavar="ROUND")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the CSV here [default: standard output].",
+)
+@click.option(
+    "--base-url",
+    help="Address people open heard at, e.g. https://heard.example.com "
+    "[default: http://HEARD_HOST:HEARD_PORT].",
+)
+def links_command(round_ref: str, output: Path | None, base_url: str | None) -> None:
+    """Issue one-time answer links for an open round: a CSV of name, email, link for
+    everyone who has not answered, to send with your own mail system. Running it again
+    replaces every earlier link."""
+    heard = app()
+    try:
+        heard.check_schema()
+        base = base_url or f"http://{heard.settings.host}:{heard.settings.port}"
+        with heard.transaction() as session:
+            text = links.links_csv(links.issue_links(session, OPERATOR, round_ref, base))
+    finally:
+        heard.close()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    # The links are credentials: the file is readable by its owner only.
+    with os.fdopen(os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+        f.write(text)
+    click.echo(f"{text.count(chr(10)) - 1} links written to {output}", err=True)
 
 
 @pulse.command("report", cls=RoundsInHelp)

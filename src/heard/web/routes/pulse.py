@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import secrets
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor, Permission
 from heard.errors import Conflict, ValidationError
-from heard.pulse import charts, config, items, predictions, rounds, views
+from heard.pulse import charts, config, items, links, predictions, rounds, views
 from heard.pulse.report import to_csv
 from heard.web.auth import current_actor, db_session, get_heard
 from heard.web.render import page
@@ -293,6 +296,134 @@ async def rounds_create_form(
     name = form.get("name")
     rounds.create_round(session, actor, name=name if isinstance(name, str) else "")
     return RedirectResponse("/pulse/rounds", status_code=303)
+
+
+# --- one-time answer links ------------------------------------------------------------
+# Registered before the generic /pulse/rounds/{ref}/{action} routes below, which would
+# otherwise take "links" for an action.
+
+LINK_NONCE_COOKIE = "heard_link_nonce"
+_LINK_IN_PATH = re.compile(r"(/pulse/a/)[^\s/?\"]+")
+
+
+class _HideLinkSecrets(logging.Filter):
+    """`heard serve` logs at warning level, so no access log line is written; if someone
+    turns access logs on, the line must still not carry a link's secret next to a time."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and isinstance(record.args, tuple):
+            record.args = tuple(
+                _LINK_IN_PATH.sub(r"\1…", a) if isinstance(a, str) else a for a in record.args
+            )
+        return True
+
+
+logging.getLogger("uvicorn.access").addFilter(_HideLinkSecrets())
+
+
+def _base_url(request: Request, given: object) -> str:
+    return given if isinstance(given, str) and given.strip() else str(request.base_url)
+
+
+def _links_download(round_name: str, found: list[links.AnswerLink]) -> Response:
+    name = f"answer-links-{round_name}.csv".replace(" ", "-")
+    return Response(
+        links.links_csv(found),
+        media_type="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.post("/pulse/rounds/{ref}/links", include_in_schema=False)
+async def links_export_form(
+    ref: str,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> Response:
+    """Issue (rotate) the round's one-time answer links and download them as CSV."""
+    form = await request.form()
+    found = links.issue_links(session, actor, ref, _base_url(request, form.get("base_url")))
+    return _links_download(rounds.get_round(session, ref).name, found)
+
+
+class LinksBody(BaseModel):
+    base_url: str | None = None
+    format: str = Field("json", pattern="^(json|csv)$")
+
+
+@router.post("/api/pulse/rounds/{ref}/links", tags=["pulse"])
+def links_export_api(
+    ref: str,
+    body: LinksBody,
+    request: Request,
+    actor: Actor = Depends(current_actor),
+    session: Session = Depends(db_session, scope="function"),
+) -> Any:
+    """Issue one-time answer links for an open round's unanswered invitations: name, email,
+    link. Issuing again replaces every earlier link. heard sends no email."""
+    found = links.issue_links(session, actor, ref, _base_url(request, body.base_url))
+    if body.format == "csv":
+        return _links_download(rounds.get_round(session, ref).name, found)
+    return {"links": [{"name": x.name, "email": x.email, "link": x.url} for x in found]}
+
+
+def _link_page(
+    request: Request, secret: str, data: dict[str, Any], status: int = 200
+) -> Response:
+    # CSRF: no cookie authenticates this form, the unguessable secret in the path does, so
+    # a forged cross-site post would need the secret already. On top of that the form
+    # carries a nonce that must match a SameSite=Strict cookie set with the page (double
+    # submit), so a post only counts from a page heard itself served to this browser.
+    nonce = secrets.token_urlsafe(24)
+    context = data | {"form_nonce": nonce, "link_path": f"{links.LINK_PATH}{secret}"}
+    response = page(request, "pulse/answer_link.html", context, actor=None, status=status,
+                    title="Pulse")
+    response.set_cookie(
+        LINK_NONCE_COOKIE, nonce, httponly=True, samesite="strict", path=links.LINK_PATH
+    )
+    # The secret is in the address: keep it out of Referer headers and caches.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/pulse/a/{secret}", response_class=HTMLResponse, include_in_schema=False)
+def link_answer_page(
+    secret: str, request: Request, session: Session = Depends(db_session, scope="function")
+) -> Response:
+    return _link_page(request, secret, links.link_form(session, secret))
+
+
+@router.post("/pulse/a/{secret}", include_in_schema=False)
+async def link_answer_submit(
+    secret: str, request: Request, session: Session = Depends(db_session, scope="function")
+) -> Response:
+    form = await request.form()
+    nonce = form.get("csrf_token")
+    cookie = request.cookies.get(LINK_NONCE_COOKIE, "")
+    if not (cookie and isinstance(nonce, str) and secrets.compare_digest(cookie, nonce)):
+        data = links.link_form(session, secret)
+        data["error"] = "The form expired or did not come from heard. Please answer again."
+        return _link_page(request, secret, data, status=400)
+    ratings = _numbers(_int_fields(form, "item_"), int)
+    try:
+        links.answer_by_link(session, secret, ratings, _int_fields(form, "open_"))
+    except (ValidationError, Conflict) as exc:
+        session.rollback()
+        data = links.link_form(session, secret) | {"error": str(exc), "given": ratings}
+        return _link_page(request, secret, data, status=400)
+    response = RedirectResponse("/pulse/thanks", status_code=303)
+    response.delete_cookie(LINK_NONCE_COOKIE, path=links.LINK_PATH)
+    return response
+
+
+@router.get("/pulse/thanks", response_class=HTMLResponse, include_in_schema=False)
+def link_thanks(request: Request) -> HTMLResponse:
+    return page(request, "pulse/link_thanks.html", {}, actor=None, title="Thank you")
 
 
 @router.post("/pulse/rounds/{ref}/{action}", include_in_schema=False)
