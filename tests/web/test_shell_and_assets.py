@@ -73,6 +73,39 @@ def test_every_route_shares_one_request_transaction_committed_before_responding(
     assert wrong == []
 
 
+def test_every_route_runs_reads_on_the_event_loop_and_writes_in_the_pool(
+    heard_app: Heard,
+) -> None:
+    """Routers come from heard.web.routing.new_router: GET handlers run on the event loop
+    (no thread-pool hops), everything else keeps the pool so slow writes block no reads."""
+    import asyncio
+
+    from fastapi.routing import APIRoute
+
+    from heard.web.app import create_app
+    from heard.web.routing import HeardRoute
+
+    app = create_app(heard_app)
+    routes = [r for r in app.routes if isinstance(r, APIRoute)]
+    assert [r.path for r in routes if not isinstance(r, HeardRoute)] == []
+    for route in routes:
+        handler = route.endpoint
+        own = getattr(handler, "__wrapped__", handler)
+        if route.methods <= {"GET", "HEAD"}:
+            assert asyncio.iscoroutinefunction(handler), route.path
+        elif not asyncio.iscoroutinefunction(own):
+            assert not asyncio.iscoroutinefunction(handler), route.path
+
+
+def test_a_get_handler_on_the_event_loop_still_sees_its_own_parameters(
+    client: TestClient,
+) -> None:
+    """The wrapper must keep the handler's signature: query parameters still validate."""
+    assert client.get("/api/health").status_code == 200
+    response = client.get("/org/people", params={"page": "0"}, follow_redirects=False)
+    assert response.status_code in (303, 422)  # signed out: redirected; never a 500
+
+
 def test_only_the_most_specific_nav_entry_is_current() -> None:
     from heard.web.nav import NavItem, current_item
 

@@ -5,49 +5,51 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from heard import audit
 from heard.accounts.policy import Actor, Permission, require
 from heard.errors import NotFound
 from heard.store.tables.org import Department, Person, Team
 
+# Fixed statements are built once: composing a select costs more than running it on the
+# demo-sized organisation, and these two sit on every home page and the teams API.
+_SUMMARY = select(
+    select(func.count(Department.id)).scalar_subquery().label("departments"),
+    select(func.count(Team.id)).scalar_subquery().label("teams"),
+    select(func.count(Person.id)).where(Person.active.is_(True)).scalar_subquery().label("people"),
+)
+_LEADER = aliased(Person, name="leader")
+_TEAMS = (
+    select(
+        Team.id,
+        Team.name,
+        Department.name.label("department"),
+        Team.parent_id,
+        _LEADER.name.label("leader"),
+        Team.leader_id,
+        select(func.count(Person.id))
+        .where(Person.team_id == Team.id, Person.active.is_(True))
+        .correlate(Team)
+        .scalar_subquery()
+        .label("size"),
+    )
+    .join(Department, Department.id == Team.department_id)
+    .outerjoin(_LEADER, _LEADER.id == Team.leader_id)
+    .order_by(Department.name, Team.name)
+)
+
 
 def org_summary(session: Session, actor: Actor) -> dict[str, int]:
     require(actor, Permission.VIEW_ORG)
-    return {
-        "departments": session.scalar(select(func.count(Department.id))) or 0,
-        "teams": session.scalar(select(func.count(Team.id))) or 0,
-        "people": session.scalar(select(func.count(Person.id)).where(Person.active.is_(True))) or 0,
-    }
+    row = session.execute(_SUMMARY).one()
+    return {"departments": row.departments or 0, "teams": row.teams or 0, "people": row.people or 0}
 
 
 def list_teams(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """Teams with their department, parent, leader and head count."""
     require(actor, Permission.VIEW_ORG)
-    sizes = dict(
-        session.execute(
-            select(Person.team_id, func.count(Person.id))
-            .where(Person.active.is_(True))
-            .group_by(Person.team_id)
-        ).all()
-    )
-    leaders = dict(session.execute(select(Person.id, Person.name)).all())
-    rows = session.execute(
-        select(Team, Department.name).join(Department).order_by(Department.name, Team.name)
-    )
-    return [
-        {
-            "id": team.id,
-            "name": team.name,
-            "department": dept,
-            "parent_id": team.parent_id,
-            "leader": leaders.get(team.leader_id) if team.leader_id else None,
-            "leader_id": team.leader_id,
-            "size": sizes.get(team.id, 0),
-        }
-        for team, dept in rows
-    ]
+    return [dict(row._mapping) for row in session.execute(_TEAMS)]
 
 
 def person_to_dict(person: Person, team: str, department: str) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -24,8 +24,11 @@ def get_heard(request: Request) -> Heard:
     return heard
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed if the handler returns, rolled back if not."""
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request: committed if the handler returns, rolled back if not.
+
+    An async generator, so opening and committing happen on the event loop instead of
+    costing two thread-pool hops per request (see :mod:`heard.web.routing`)."""
     with get_heard(request).transaction() as session:
         yield session
 

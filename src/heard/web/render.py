@@ -18,6 +18,8 @@ from heard.web.nav import current_item, nav_for
 
 WEB = Path(__file__).parent
 templates = Jinja2Templates(directory=str(WEB / "templates"))
+# Templates ship with the package; checking each file's mtime on every render is wasted work.
+templates.env.auto_reload = False
 
 
 def page(

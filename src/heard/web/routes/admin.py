@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -13,8 +13,9 @@ from heard.audit import recent_events
 from heard.errors import Conflict, ValidationError
 from heard.web.auth import current_actor, db_session
 from heard.web.render import page, page_and_api
+from heard.web.routing import new_router
 
-router = APIRouter()
+router = new_router()
 
 
 class NewUser(BaseModel):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
@@ -10,8 +10,9 @@ from heard.accounts.policy import Actor
 from heard.web.auth import current_actor, db_session
 from heard.web.home import home_data
 from heard.web.render import page
+from heard.web.routing import new_router
 
-router = APIRouter()
+router = new_router()
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
@@ -12,8 +12,9 @@ from heard.org.importer import import_people
 from heard.org.queries import list_people, list_teams, org_summary
 from heard.web.auth import current_actor, db_session, get_heard
 from heard.web.render import page, page_and_api
+from heard.web.routing import new_router
 
-router = APIRouter()
+router = new_router()
 PAGE_SIZE = 50
 
 

@@ -10,7 +10,7 @@ import shutil
 import uuid
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Body, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -24,8 +24,9 @@ from heard.signals.ingest import ingest_mappings, recent_runs, run_status, start
 from heard.signals.jobs import spool_dir, start_job
 from heard.web.auth import current_actor, db_session, get_heard
 from heard.web.render import page, page_and_api
+from heard.web.routing import new_router
 
-router = APIRouter()
+router = new_router()
 PAGE_SIZE = 50
 EMOTIONS_HELP = "GoEmotions labels, e.g. anger, annoyance, sadness, gratitude, neutral"
 

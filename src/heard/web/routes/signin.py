@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -17,8 +17,9 @@ from heard.web.auth import (
     optional_actor,
 )
 from heard.web.render import page
+from heard.web.routing import new_router
 
-router = APIRouter()
+router = new_router()
 
 
 def _safe_next(target: str) -> str:
