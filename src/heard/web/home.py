@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from heard.accounts.policy import Actor, Role
 from heard.org.queries import org_summary
 from heard.programs.cadence import rituals_panel
+from heard.pulse.checkins import home_panel as checkins_panel
 from heard.pulse.views import home_panel as pulse_panel
 from heard.signals.inbox import overview_panel, queue_panel
 from heard.store.tables.accounts import User
@@ -81,6 +82,7 @@ def _accounts_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
 HOME_PANELS: list[HomePanel] = [
     HomePanel("my_team", "Your team", "panels/my_team.html", _my_team_panel),
     HomePanel("pulse", "Pulse", "panels/pulse.html", pulse_panel),
+    HomePanel("checkins", "Your check-ins", "panels/checkins.html", checkins_panel),
     HomePanel("organisation", "Organisation", "panels/organisation.html", _org_panel),
     HomePanel("accounts", "Accounts", "panels/accounts.html", _accounts_panel),
     HomePanel("signals_queue", "Your queue", "panels/signals_queue.html", queue_panel),

@@ -25,6 +25,8 @@ NAV: list[NavItem] = [
     NavItem("Audit log", "/admin/audit", Permission.VIEW_AUDIT),
     NavItem("Pulse", "/pulse", Permission.PULSE_ANSWER),
     NavItem("Empathy gap", "/pulse/gap", Permission.PULSE_LEAD),
+    NavItem("Check-ins", "/checkins", Permission.PULSE_LEAD),
+    NavItem("My check-ins", "/checkins/mine", Permission.PULSE_ANSWER),
     NavItem("Pulse overview", "/pulse/org", Permission.PULSE_VIEW_ORG),
     NavItem("Pulse settings", "/pulse/settings", Permission.PULSE_CONFIGURE),
     NavItem("Customer signals", "/signals", Permission.SIGNALS_VIEW),

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from heard.web.routes import admin, home, org, programs, pulse, signals, signin
+from heard.web.routes import admin, checkins, home, org, programs, pulse, signals, signin
 
 ROUTERS: list[APIRouter] = [
     signin.router,
@@ -11,5 +11,6 @@ ROUTERS: list[APIRouter] = [
     admin.router,
     signals.router,
     pulse.router,
+    checkins.router,
     programs.router,
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Form, Request
+from fastapi import Body, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -33,8 +33,9 @@ from heard.programs.scheduler import schedule_rotations
 from heard.programs.sessions import my_sessions
 from heard.web.auth import current_actor, db_session
 from heard.web.render import page
+from heard.web.routing import new_router
 
-router = APIRouter()
+router = new_router()
 
 
 def sessions_data(session: Session, actor: Actor) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import re
 import secrets
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import BaseModel, Field
@@ -20,8 +20,9 @@ from heard.pulse import charts, config, items, links, predictions, rounds, views
 from heard.pulse.report import to_csv
 from heard.web.auth import current_actor, db_session, get_heard
 from heard.web.render import page
+from heard.web.routing import new_router
 
-router = APIRouter()
+router = new_router()
 
 
 def _int_fields(form: Any, prefix: str) -> dict[int, str]:
