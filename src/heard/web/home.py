@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, aliased
 
 from heard.accounts.policy import Actor, Role
 from heard.org.queries import org_summary
@@ -47,27 +47,34 @@ def _org_panel(session: Session, actor: Actor) -> dict[str, Any]:
     return org_summary(session, actor)
 
 
+_LEADER = aliased(Person, name="leader")
+# Built once with bind parameters: composing selects costs more than running them here.
+_MY_TEAM = (
+    select(Team.name, _LEADER.name.label("leader"))
+    .join(Person, Person.team_id == Team.id)
+    .outerjoin(_LEADER, _LEADER.id == Team.leader_id)
+    .where(Person.id == bindparam("person_id"))
+)
+_TEAMS_LED = (
+    select(Team.name, func.count(Person.id))
+    .outerjoin(Person, (Person.team_id == Team.id) & Person.active.is_(True))
+    .where(Team.leader_id == bindparam("person_id"))
+    .group_by(Team.id, Team.name)
+    .order_by(Team.name)
+)
+
+
 def _my_team_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
     if actor.person_id is None:
         return None
-    row = session.execute(
-        select(Team.name, Team.leader_id)
-        .join(Person, Person.team_id == Team.id)
-        .where(Person.id == actor.person_id)
-    ).first()
+    me = {"person_id": actor.person_id}
+    row = session.execute(_MY_TEAM, me).first()
     if row is None:
         return None
-    leader = session.scalar(select(Person.name).where(Person.id == row.leader_id))
-    led = session.execute(
-        select(Team.name, func.count(Person.id))
-        .outerjoin(Person, (Person.team_id == Team.id) & Person.active.is_(True))
-        .where(Team.leader_id == actor.person_id)
-        .group_by(Team.id, Team.name)
-        .order_by(Team.name)
-    ).all()
+    led = session.execute(_TEAMS_LED, me).all()
     return {
         "team": row.name,
-        "leader": leader,
+        "leader": row.leader,
         "leads": [{"team": name, "size": size} for name, size in led],
     }
 
