@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from heard.accounts.policy import OPERATOR, Role
 from heard.app import Heard
-from heard.programs.cadence import pilot_view
+from heard.programs.pilots import pilot_view
 from heard.programs.sessions import add_session, create_program
 from heard.store.tables.org import Person
 from heard.store.tables.programs import Pilot

@@ -6,6 +6,7 @@ Each capability appends its endpoints to ENDPOINTS."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -175,6 +176,30 @@ ENDPOINTS: list[Endpoint] = [
              json={"pattern_id": 999999, "members": [1], "label": "x"}),
     Endpoint("POST", "/programs/debrief/rename", {A, P},
              data={"pattern_id": "999999", "label": "x"}),
+    Endpoint("GET", "/programs/schedule", {A, P}),
+    Endpoint("POST", "/programs/schedule", {A, P},
+             data={"source": "json", "problem": json.dumps(PROBLEM)}),
+    Endpoint("GET", "/api/programs/schedule/org", {A, P}),
+    Endpoint("POST", "/programs/schedule/download", {A, P}, data={"schedule": "{}"}),
+    Endpoint("POST", "/api/programs/schedule/ics", {A, P}, json={"assignments": []}),
+    Endpoint("POST", "/programs/schedule/sessions", {A, P}, data={"schedule": "{}"}),
+    Endpoint("POST", "/api/programs/schedule/sessions", {A, P}, json={"assignments": []}),
+    Endpoint("GET", "/programs/rituals", {A, P, L}),
+    Endpoint("GET", "/api/programs/rituals", {A, P, L}),
+    Endpoint("POST", "/programs/rituals/999999", {A, P, L}, data={"outcome": "held"}),
+    Endpoint("POST", "/api/programs/sessions/999999/skipped", {A, P, L}),
+    Endpoint("GET", "/programs/pilots", {A, P, L, E}),
+    Endpoint("POST", "/programs/pilots", {A, P},
+             data=lambda r: {"product_area": f"form {r.value}", "starts_on": "2026-03-02"}),
+    Endpoint("POST", "/api/programs/pilots/999999/sessions", {A, P},
+             json={"leader_ids": [1], "scheduled_on": "2026-03-02"}),
+    Endpoint("POST", "/api/programs/pilots/999999/debrief", {A, P}),
+    Endpoint("POST", "/api/programs/pilots/999999/experiments", {A, P},
+             json={"experiment_id": 1}),
+    Endpoint("POST", "/programs/pilots/999999/debrief", {A, P}),
+    Endpoint("POST", "/api/programs/experiments", {A, P},
+             json={"pattern_label": "x", "hypothesis": "h", "owner_id": 999999,
+                   "metric": "m"}),
 ]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor, Permission, require
 from heard.errors import Forbidden, NotFound, ValidationError
+from heard.programs.pilots import link_pilot_experiment
 from heard.store.tables.org import Person, Team
 from heard.store.tables.programs import Experiment, ExperimentEvent
 
@@ -35,7 +36,10 @@ def promote_pattern(
     baseline: float | None = None,
     target: float | None = None,
     due_on: date | None = None,
+    pilot_id: int | None = None,
 ) -> Experiment:
+    """A pattern becomes a proposed experiment; from a pilot's debrief it also counts as
+    one of that pilot's changes."""
     require(actor, Permission.PROGRAMS_MANAGE)
     if not hypothesis.strip() or not metric.strip():
         raise ValidationError("an experiment needs a hypothesis and the metric it should move")
@@ -57,6 +61,8 @@ def promote_pattern(
     session.flush()
     session.add(ExperimentEvent(experiment_id=experiment.id, status="proposed",
                                 note="promoted from a debrief pattern", actor=actor.label))
+    if pilot_id is not None:
+        link_pilot_experiment(session, actor, pilot_id, experiment.id)
     return experiment
 
 

@@ -1,29 +1,26 @@
-"""Cadence adherence for each leader's rituals, and the pilot workflow.
+"""Cadence adherence for each leader's rituals, with reminders.
 
 A ritual session is held ("done"), skipped, or still planned. Adherence is the share of a
 leader's ritual sessions due so far that were held; a ritual is overdue when none was held
-within its rhythm (a week for the weekly briefing), which is what the home panel reminds.
-
-A pilot is deliberately small: one product area, a short immersion, a debrief, a few
-changes (three by default) and a quarter of measuring. Its stage follows from its dates and
-what has been linked to it, so nobody has to move it along by hand.
+within its rhythm (a week for the weekly briefing), which is what the rituals page and the
+home panel remind. (Pilots live in ``heard.programs.pilots``.)
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor, Permission, require
-from heard.errors import Forbidden, Problem, ValidationError
+from heard.errors import Forbidden, ValidationError
 from heard.programs.catalog import RITUAL_EVERY_DAYS
 from heard.programs.sessions import get_session
-from heard.store.tables.programs import Pilot, Program, ProgramSession
+from heard.store.tables.programs import Program, ProgramSession
 
-MEASURE_DAYS = 92  # "the next quarter"
+RECENT = 8  # recorded rituals shown on the page
 
 
 def ritual_cadence(
@@ -62,65 +59,57 @@ def _adherence(
 
 
 def mark_ritual(session: Session, actor: Actor, session_id: int, held: bool) -> ProgramSession:
+    """Record a session as held or skipped (a later record replaces an earlier one)."""
     require(actor, Permission.PROGRAMS_OBSERVE)
     row = get_session(session, actor, session_id)
     if row.leader_id != actor.person_id and not actor.can(Permission.PROGRAMS_MANAGE):
         raise Forbidden("you can only record your own rituals")
+    today = date.today()
+    if row.scheduled_on is not None and row.scheduled_on > today:
+        raise ValidationError(f"this session is on {row.scheduled_on.isoformat()}; record it "
+                              "on the day or after")
     row.status = "done" if held else "skipped"
     return row
 
 
-def start_pilot(
-    session: Session, actor: Actor, *, product_area: str, starts_on: date | str,
-    immersion_days: int = 14, changes_planned: int = 3,
-) -> Pilot:
-    require(actor, Permission.PROGRAMS_MANAGE)
-    if isinstance(starts_on, str):
-        try:
-            starts_on = date.fromisoformat(starts_on)
-        except ValueError as exc:
-            raise ValidationError([Problem("a date like 2026-03-02", "starts_on")]) from exc
-    if not product_area.strip():
-        raise ValidationError("a pilot needs one product area")
-    if not 1 <= immersion_days <= 42:
-        raise ValidationError("keep the immersion short: 1 to 42 days")
-    program = Program(name=f"Pilot: {product_area.strip()}", kind="immersion",
-                      strategic_priority=f"Pilot in {product_area.strip()}")
-    session.add(program)
-    session.flush()
-    pilot = Pilot(product_area=product_area.strip(), program_id=program.id, starts_on=starts_on,
-                  immersion_days=immersion_days, changes_planned=changes_planned,
-                  experiment_ids=[], created_by=actor.label)
-    session.add(pilot)
-    session.flush()
-    return pilot
-
-
-def pilot_view(pilot: Pilot, today: date) -> dict[str, Any]:
-    immersion_ends = pilot.starts_on + timedelta(days=pilot.immersion_days)
-    measure_ends = immersion_ends + timedelta(days=MEASURE_DAYS)
-    if today < immersion_ends:
-        stage = "immersion"
-    elif pilot.debrief_id is None:
-        stage = "debrief"
-    elif len(pilot.experiment_ids) < pilot.changes_planned:
-        stage = "changes"
-    elif today <= measure_ends:
-        stage = "measuring"
-    else:
-        stage = "done"
+def _ritual_row(row: ProgramSession, today: date) -> dict[str, Any]:
     return {
-        "id": pilot.id, "product_area": pilot.product_area, "program_id": pilot.program_id,
-        "stage": stage, "starts_on": pilot.starts_on.isoformat(),
-        "immersion_ends": immersion_ends.isoformat(), "measure_until": measure_ends.isoformat(),
-        "changes": len(pilot.experiment_ids), "changes_planned": pilot.changes_planned,
+        "id": row.id, "ritual": row.format, "title": row.title,
+        "scheduled_on": row.scheduled_on.isoformat() if row.scheduled_on else None,
+        "status": row.status,
+        "days_ago": (today - row.scheduled_on).days if row.scheduled_on else None,
     }
 
 
-def pilots(session: Session, actor: Actor, today: date | None = None) -> list[dict[str, Any]]:
-    require(actor, Permission.PROGRAMS_VIEW)
-    rows = session.scalars(select(Pilot).order_by(Pilot.id.desc()))
-    return [pilot_view(p, today or date.today()) for p in rows]
+def ritual_sessions(
+    session: Session, actor: Actor, today: date | None = None
+) -> dict[str, Any]:
+    """The actor's ritual sessions: due but not yet recorded, coming up, and recently recorded."""
+    require(actor, Permission.PROGRAMS_OBSERVE)
+    today = today or date.today()
+    rows = list(session.scalars(
+        select(ProgramSession)
+        .join(Program, Program.id == ProgramSession.program_id)
+        .where(Program.kind == "ritual", ProgramSession.leader_id == actor.person_id)
+        .order_by(ProgramSession.scheduled_on.desc(), ProgramSession.id.desc())
+    ))
+    past = [r for r in rows if r.scheduled_on is not None and r.scheduled_on <= today]
+    future = [r for r in rows if r.scheduled_on is None or r.scheduled_on > today]
+    return {
+        "to_record": [_ritual_row(r, today) for r in past if r.status == "planned"],
+        "upcoming": [_ritual_row(r, today) for r in reversed(future)][:3],
+        "recorded": [_ritual_row(r, today) for r in past if r.status != "planned"][:RECENT],
+    }
+
+
+def rituals_data(session: Session, actor: Actor, today: date | None = None) -> dict[str, Any]:
+    """The rituals page: adherence per ritual, overdue reminders, and sessions to record."""
+    cadence = ritual_cadence(session, actor, today)
+    return {
+        "rituals": cadence,
+        "overdue": [r for r in cadence if r["overdue"]],
+        **ritual_sessions(session, actor, today),
+    }
 
 
 def rituals_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
@@ -131,4 +120,5 @@ def rituals_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
     if not rows:
         return None
     return {"rituals": sorted(rows, key=lambda r: not r["overdue"]),
-            "overdue": sum(r["overdue"] for r in rows)}
+            "overdue": sum(r["overdue"] for r in rows),
+            "to_record": len(ritual_sessions(session, actor)["to_record"])}

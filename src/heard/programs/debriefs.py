@@ -35,11 +35,20 @@ def save_debrief(session: Session, actor: Actor, program_id: int | None = None) 
 
 
 def latest_debrief(session: Session, actor: Actor) -> dict[str, Any] | None:
-    """The newest saved debrief, its patterns ranked by breadth, or None."""
+    """The newest saved whole-organisation debrief, its patterns ranked by breadth, or None.
+    (Debriefs of one program, such as a pilot's, are shown with that program.)"""
     require(actor, Permission.PROGRAMS_MANAGE)
-    debrief = session.scalar(select(Debrief).order_by(Debrief.id.desc()).limit(1))
+    debrief = session.scalar(
+        select(Debrief).where(Debrief.program_id.is_(None)).order_by(Debrief.id.desc()).limit(1)
+    )
     if debrief is None:
         return None
+    return debrief_view(session, actor, debrief)
+
+
+def debrief_view(session: Session, actor: Actor, debrief: Debrief) -> dict[str, Any]:
+    """A saved debrief with its patterns' counts and quotes recomputed from their members."""
+    require(actor, Permission.PROGRAMS_VIEW)
     patterns = list(session.scalars(
         select(DebriefPattern).where(DebriefPattern.debrief_id == debrief.id)
         .order_by(DebriefPattern.id)

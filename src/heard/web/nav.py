@@ -32,7 +32,10 @@ NAV: list[NavItem] = [
     NavItem("Customer signals", "/signals", Permission.SIGNALS_VIEW),
     NavItem("SLA board", "/signals/sla", Permission.SIGNALS_DASHBOARD),
     NavItem("My sessions", "/programs/sessions", Permission.PROGRAMS_OBSERVE),
+    NavItem("Rituals", "/programs/rituals", Permission.PROGRAMS_OBSERVE),
     NavItem("Debrief", "/programs/debrief", Permission.PROGRAMS_MANAGE),
+    NavItem("Pilots", "/programs/pilots", Permission.PROGRAMS_VIEW),
+    NavItem("Rotations", "/programs/schedule", Permission.PROGRAMS_MANAGE),
     NavItem("Commitments", "/programs/commitments", Permission.COMMITMENTS_VIEW),
 ]
 
