@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text, bindparam, cast, select
 from sqlalchemy.orm import Session
 
 from heard import audit
@@ -33,12 +33,13 @@ class Prediction:
     barriers: tuple[int, ...]  # item ids
 
 
+_LED_TEAMS = select(Team).where(Team.leader_id == bindparam("person_id")).order_by(Team.name)
+
+
 def led_teams(session: Session, actor: Actor) -> list[Team]:
     if actor.person_id is None:
         return []
-    return list(
-        session.scalars(select(Team).where(Team.leader_id == actor.person_id).order_by(Team.name))
-    )
+    return list(session.scalars(_LED_TEAMS, {"person_id": actor.person_id}))
 
 
 def _led_team(session: Session, actor: Actor, team_id: int) -> Team:

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import case, delete, func, insert, select, update
+from sqlalchemy import bindparam, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from heard import audit
@@ -88,15 +88,16 @@ def latest_round(session: Session, statuses: Sequence[str]) -> PulseRound | None
     )
 
 
+_ROUNDS_IN = (
+    select(PulseRound)
+    .where(PulseRound.status.in_(bindparam("statuses", expanding=True)))
+    .order_by(PulseRound.closed_at, PulseRound.id)
+)
+
+
 def rounds_in(session: Session, statuses: Sequence[str] = (CLOSED, RESULTS)) -> list[PulseRound]:
     """Rounds in the given statuses (closed ones by default), in the order they closed."""
-    return list(
-        session.scalars(
-            select(PulseRound)
-            .where(PulseRound.status.in_(statuses))
-            .order_by(PulseRound.closed_at, PulseRound.id)
-        )
-    )
+    return list(session.scalars(_ROUNDS_IN, {"statuses": list(statuses)}))
 
 
 def round_to_dict(rnd: PulseRound) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from heard import audit
@@ -191,17 +191,23 @@ def org_trend(session: Session) -> list[dict[str, Any]]:
     ]
 
 
+# Built once: the home page of everyone runs it, and composing it cost more than running it.
+_MY_OPEN_ROUNDS = (
+    select(PulseRound, PulseInvitation.answered, PulseInvitation.reminders)
+    .join(PulseInvitation, PulseInvitation.round_id == PulseRound.id)
+    .where(
+        PulseInvitation.person_id == bindparam("person_id"), PulseRound.status == rounds.OPEN
+    )
+    .order_by(PulseRound.id)
+)
+
+
 def member_view(session: Session, actor: Actor) -> dict[str, Any]:
     """Open rounds the actor is invited to, and whether they have answered."""
     require(actor, Permission.PULSE_ANSWER)
     if actor.person_id is None:
         return {"rounds": []}
-    rows = session.execute(
-        select(PulseRound, PulseInvitation.answered, PulseInvitation.reminders)
-        .join(PulseInvitation, PulseInvitation.round_id == PulseRound.id)
-        .where(PulseInvitation.person_id == actor.person_id, PulseRound.status == rounds.OPEN)
-        .order_by(PulseRound.id)
-    ).all()
+    rows = session.execute(_MY_OPEN_ROUNDS, {"person_id": actor.person_id}).all()
     return {
         "rounds": [
             rounds.round_to_dict(r) | {"answered": answered, "reminders": reminders}
@@ -240,12 +246,12 @@ def home_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
     if not actor.can(Permission.PULSE_ANSWER):
         return None
     waiting = [r for r in member_view(session, actor)["rounds"] if not r["answered"]]
-    leads = actor.can(Permission.PULSE_LEAD) and bool(led_teams(session, actor))
-    if not waiting and not leads:
+    teams = led_teams(session, actor) if actor.can(Permission.PULSE_LEAD) else []
+    if not waiting and not teams:
         return None
     return {
         "waiting": waiting,
-        "leads": leads,
-        "teams": [{"id": t.id, "name": t.name} for t in led_teams(session, actor)] if leads else [],
-        "predict": _open_rounds(session) if leads else [],
+        "leads": bool(teams),
+        "teams": [{"id": t.id, "name": t.name} for t in teams],
+        "predict": _open_rounds(session) if teams else [],
     }
