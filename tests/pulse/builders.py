@@ -39,18 +39,24 @@ def _slug(name: str) -> str:
     return name.lower().replace(" ", "")
 
 
-def build_org(heard: Heard, spec: dict[str, tuple[str | None, int]]) -> Org:
+def build_org(
+    heard: Heard,
+    spec: dict[str, tuple[str | None, int]],
+    departments: dict[str, str] | None = None,
+) -> Org:
+    """``departments`` (team -> department) defaults every team to one department."""
     lines = ["employee_id,name,email,department,team,manager_employee_id,title,leads_team"]
     counter = 0
     for team, (parent, size) in spec.items():
         counter += 1
         home = parent or team  # the top leader sits in their own team
+        dept = (departments or {}).get(team, "Dept")
         lines.append(
-            f"L{counter},Lead {team},lead.{_slug(team)}@example.com,Dept,{home},,Lead,{team}"
+            f"L{counter},Lead {team},lead.{_slug(team)}@example.com,{dept},{home},,Lead,{team}"
         )
         for _ in range(size):
             counter += 1
-            lines.append(f"M{counter},Member {counter},m{counter}@example.com,Dept,{team},,IC,")
+            lines.append(f"M{counter},Member {counter},m{counter}@example.com,{dept},{team},,IC,")
     with heard.transaction() as s:
         import_people(s, OPERATOR, "\n".join(lines) + "\n")
     with heard.transaction() as s:

@@ -140,3 +140,63 @@ def histogram_chart(distribution: dict[str, Any]) -> str:
         )
     desc = ", ".join(f"{b['from']} to {b['to']}: {b['leaders']}" for b in bins if b["leaders"])
     return _svg(width, height, "Distribution of leaders' mean gaps", desc, body)
+
+
+def experiment_chart(series: list[dict[str, Any]]) -> str:
+    """An experiment's team against its comparison teams per round (1-5 range), with the
+    change marked between the last baseline round and the first round after it."""
+    width, height, left, top, bottom = 640, 220, 40, 16, 44
+    plot_w, plot_h = width - left - 20, height - top - bottom
+    values = [p[k] for p in series for k in ("team", "comparison") if p[k] is not None]
+    lo = max(1.0, min(values, default=1.0) - 0.3)
+    hi = min(5.0, max(values, default=5.0) + 0.3)
+    hi = max(hi, lo + 0.5)
+    step = plot_w / max(len(series) - 1, 1)
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        return left + i * step, top + plot_h * (1 - (v - lo) / (hi - lo))
+
+    body = [
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 20}" y2="{top + plot_h}" '
+        f'stroke="{LINE}"/>',
+        f'<text x="{left - 6}" y="{top + 4}" font-size="11" fill="{MUTED}" '
+        f'text-anchor="end">{hi:.1f}</text>',
+        f'<text x="{left - 6}" y="{top + plot_h}" font-size="11" fill="{MUTED}" '
+        f'text-anchor="end">{lo:.1f}</text>',
+    ]
+    first_after = next((i for i, p in enumerate(series) if p["after_change"]), None)
+    if first_after is not None:
+        cx = left + (first_after - (0.5 if first_after else 0)) * step
+        body.append(
+            f'<line x1="{cx:.1f}" y1="{top}" x2="{cx:.1f}" y2="{top + plot_h}" '
+            f'stroke="{INK}" stroke-dasharray="4 4"/>'
+            f'<text x="{cx + 4:.1f}" y="{top + 10}" font-size="11" fill="{INK}">change</text>'
+        )
+    for i, p in enumerate(series):
+        body.append(
+            f'<text x="{left + i * step:.1f}" y="{height - 24}" font-size="11" '
+            f'fill="{MUTED}" text-anchor="middle">{escape(p["round"]["name"][:14])}</text>'
+        )
+    lines = (("team", ACTUAL, ""), ("comparison", MUTED, ' stroke-dasharray="6 4"'))
+    for key, colour, dash in lines:
+        coords = [xy(i, p[key]) for i, p in enumerate(series) if p[key] is not None]
+        if len(coords) > 1:
+            path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
+            body.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" '
+                f'stroke-width="2.5"{dash}/>'
+            )
+        for (cx, cy), p in zip(coords, [p for p in series if p[key] is not None], strict=True):
+            body.append(
+                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{colour}">'
+                f"<title>{escape(p['round']['name'])}: {key} {p[key]}</title></circle>"
+            )
+    body.append(
+        f'<text x="{left}" y="{height - 6}" font-size="11" fill="{ACTUAL}">— this team</text>'
+        f'<text x="{left + 110}" y="{height - 6}" font-size="11" fill="{MUTED}">'
+        "- - similar teams (mean)</text>"
+    )
+    desc = "; ".join(
+        f"{p['round']['name']}: team {p['team']}, similar teams {p['comparison']}" for p in series
+    )
+    return _svg(width, height, "This team against similar teams, per round", desc, body)

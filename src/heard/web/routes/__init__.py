@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from heard.web.routes import admin, checkins, home, org, programs, pulse, signals, signin
+from heard.web.routes import (
+    admin,
+    checkins,
+    decisions,
+    home,
+    org,
+    programs,
+    pulse,
+    signals,
+    signin,
+)
 
 ROUTERS: list[APIRouter] = [
     signin.router,
@@ -11,6 +21,7 @@ ROUTERS: list[APIRouter] = [
     admin.router,
     signals.router,
     pulse.router,
+    decisions.router,
     checkins.router,
     programs.router,
 ]
