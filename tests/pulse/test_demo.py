@@ -10,7 +10,8 @@ from sqlalchemy import select
 from heard.accounts.users import actor_for, get_user_by_email
 from heard.app import Heard
 from heard.demo import load_demo
-from heard.pulse import anonymity, rounds, views
+from heard.pulse import anonymity, checkins, rounds, views
+from heard.store.tables.accounts import User
 from heard.store.tables.org import Team
 
 
@@ -41,3 +42,27 @@ def test_the_demo_tells_the_empathy_gap_story(heard_app: Heard) -> None:
         org = views.org_view(s, pat)
         workload = [i for i in org["gaps"]["items"] if i["dimension"] == "workload"]
         assert all(i["mean_gap"] > 0.2 and i["blind_spots"] >= 3 for i in workload)
+
+        # Check-ins (same demo load, to keep the suite quick): Lee keeps a steady,
+        # mostly barrier-focused rhythm with one person overdue; other leaders only do
+        # status updates or have lapsed; Mo sees Lee's shared notes, never the private ones.
+        today = date(2026, 11, 1)
+        rhythm = checkins.rhythm(s, lee, today=today)
+        assert rhythm["barrier_share"] > 0.6 and 10 <= rhythm["median_days_between"] <= 18
+        assert len(rhythm["overdue"]) == 1
+        leaders = s.scalars(select(Team.leader_id).where(Team.leader_id.is_not(None))).all()
+        shares, lapsed = [], 0
+        for leader_id in leaders:
+            user = s.scalar(select(User).where(User.person_id == leader_id))
+            assert user is not None
+            data = checkins.rhythm(s, actor_for(user, "session"), today=today)
+            if data["barrier_share"] is not None:
+                shares.append(data["barrier_share"])
+            lapsed += bool(data["people"]) and len(data["overdue"]) == len(data["people"])
+        assert min(shares) < 0.2 and max(shares) > 0.7 and lapsed >= 2
+        mo = actor_for(get_user_by_email(s, "mo@heard.example"), "session")
+        mine = checkins.my_checkins(s, mo)["checkins"]
+        assert len(mine) >= 8 and mine[0]["leader"]["name"] == "Lee Leader"
+        assert mine[0]["follow_ups"] and "private_notes" not in mine[0]
+        form = checkins.checkin_form(s, lee, mine[0]["person"]["id"])
+        assert form["private_notes"].startswith("Mentioned caring for a parent")
