@@ -14,8 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from sqlalchemy.orm import Session
 
-from heard.pulse.gaps import TeamGap
+from heard.pulse import anonymity, rounds
+from heard.pulse.anonymity import TEAM, RoundResults
+from heard.pulse.gaps import TeamGap, team_gap
+from heard.pulse.predictions import Prediction, predictions_for_round
 
 RATE_DROP = 0.10
 SCORE_DROP = 0.20  # points on the 1-5 range
@@ -36,8 +40,9 @@ def _rate(gap: TeamGap) -> float:
     return gap.group.respondents / gap.group.invited if gap.group.invited else 0.0
 
 
-def warning_signs(history: list[TeamGap]) -> list[dict[str, Any]]:
-    """Signs raised by the last two rounds of ``history`` (oldest first)."""
+def warning_signs(history: list[TeamGap], *, for_org: bool = False) -> list[dict[str, Any]]:
+    """Signs raised by the last two rounds of ``history`` (oldest first). ``for_org``
+    words them for a people partner rather than for the leader."""
     if len(history) < 2:
         return []
     before, now = history[-2], history[-1]
@@ -65,8 +70,11 @@ def warning_signs(history: list[TeamGap]) -> list[dict[str, Any]]:
             {
                 "kind": "same_blind_spot",
                 "title": "The same blind spot two rounds running",
-                "detail": f"“{item.item.text}”: you predicted clearly better than your team "
-                "said, twice in a row.",
+                "detail": f"“{item.item.text}”: "
+                + ("the leader" if for_org else "you")
+                + " predicted clearly better than "
+                + ("the" if for_org else "your")
+                + " team said, twice in a row.",
                 "item_id": item.item.id,
             }
         )
@@ -87,3 +95,51 @@ def warning_signs(history: list[TeamGap]) -> list[dict[str, Any]]:
             }
         )
     return signs
+
+
+KINDS = ("quiet_read_as_coping", "same_blind_spot", "silence_read_as_agreement")
+
+
+def org_warning_signs(
+    before: RoundResults,
+    now: RoundResults,
+    predictions_before: dict[int, Prediction],
+    predictions_now: dict[int, Prediction],
+) -> list[dict[str, Any]]:
+    """Signs for every team whose figures are shown in both rounds, grouped by sign (for
+    the people partner's organisation view). A team hidden in either round raises nothing,
+    so no sign carries a figure of a suppressed group."""
+    grouped: dict[str, dict[str, Any]] = {}
+    for group in sorted(now.team_groups(), key=lambda g: g.name):
+        earlier = before.groups.get((group.team_id, TEAM))
+        if group.suppressed or earlier is None or earlier.suppressed:
+            continue
+        history = [
+            team_gap(before, group.team_id, predictions_before.get(group.team_id)),
+            team_gap(now, group.team_id, predictions_now.get(group.team_id)),
+        ]
+        for sign in warning_signs(history, for_org=True):
+            entry = grouped.setdefault(
+                sign["kind"], {"kind": sign["kind"], "title": sign["title"], "teams": []}
+            )
+            teams = entry["teams"]
+            if not teams or teams[-1]["team_id"] != group.team_id:
+                teams.append({"team_id": group.team_id, "name": group.name, "details": []})
+            teams[-1]["details"].append(sign["detail"])
+    return [grouped[kind] for kind in KINDS if kind in grouped]
+
+
+def org_signs_for_round(
+    session: Session, now: RoundResults, predictions_now: dict[int, Prediction]
+) -> dict[str, Any]:
+    """The organisation's warning signs for a closed round, against the round closed just
+    before it. Both rounds' figures come from the aggregation function."""
+    closed = [r.id for r in rounds.rounds_in(session, (rounds.CLOSED, rounds.RESULTS))]
+    position = closed.index(now.round_id) if now.round_id in closed else 0
+    if position == 0:
+        return {"compared_with": None, "signs": []}
+    before = anonymity.round_results(session, closed[position - 1])
+    signs = org_warning_signs(
+        before, now, predictions_for_round(session, before.round_id), predictions_now
+    )
+    return {"compared_with": before.round_name, "signs": signs}

@@ -173,6 +173,7 @@ def org_view(session: Session, actor: Actor, round_ref: int | str | None = None)
         "gaps": gaps.org_gaps(results, predictions),
         "groups": [g.to_dict(results.k) for g in groups if g.invited > 0],
         "trend": org_trend(session),
+        "warning_signs": signs.org_signs_for_round(session, results, predictions),
     }
 
 
