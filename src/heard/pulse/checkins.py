@@ -452,7 +452,7 @@ def rhythm_view(
     """The leader's check-ins page: rhythm, recent check-ins held, templates."""
     data = rhythm(session, actor, today=today, overdue_days=overdue_days)
     return data | {
-        "recent": leader_checkins(session, actor, limit=30),
+        "recent": leader_checkins(session, actor, limit=15),
         "templates": templates(actor),
     }
 
