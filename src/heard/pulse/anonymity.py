@@ -32,6 +32,8 @@ groups this function marks visible.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -44,7 +46,7 @@ from sqlalchemy.orm import Session
 from heard.errors import Conflict
 from heard.pulse import stats
 from heard.pulse.items import ItemView
-from heard.pulse.rounds import CLOSED, RESULTS, round_items
+from heard.pulse.rounds import CLOSED, RESULTS, RoundItems, round_items
 from heard.store.tables.pulse import PulseComment, PulseRound, PulseTeamResult
 
 TEAM, TREE = "team", "tree"
@@ -272,6 +274,17 @@ class RoundResults:
         return [g for g in self.groups.values() if g.scope == TEAM]
 
 
+# A closed round's results never change: everything they depend on (aggregates, team tree,
+# k) is frozen at close. So they are computed once per process and reused: a leader's gap
+# page reads every past round for its trend, which at 5,000 teams took seconds per view.
+# The key carries everything the figures depend on that could still differ between two
+# reads, including which database and which incarnation of the round (created_at has
+# microseconds), so a reset demo or a test's fresh database never sees stale figures.
+_RESULTS_CACHE: OrderedDict[tuple[Any, ...], RoundResults] = OrderedDict()
+_RESULTS_CACHE_SIZE = 32
+_RESULTS_LOCK = threading.Lock()
+
+
 def round_results(session: Session, round_id: int) -> RoundResults:
     """THE aggregation function: the figures of a closed round that may be shown, for every
     group, with suppression applied. Callers filter by role; they never add figures."""
@@ -279,6 +292,26 @@ def round_results(session: Session, round_id: int) -> RoundResults:
     if rnd is None or rnd.status not in (CLOSED, RESULTS) or rnd.k is None:
         raise Conflict("results exist only for closed rounds")
     items = round_items(session, round_id)
+    key = (
+        session.get_bind().engine.url.render_as_string(hide_password=False),
+        rnd.id, rnd.name, rnd.status, rnd.k, rnd.comment_k, rnd.created_at, rnd.closed_at,
+        tuple(items.ratings), tuple(items.open),
+    )
+    with _RESULTS_LOCK:
+        cached = _RESULTS_CACHE.get(key)
+        if cached is not None:
+            _RESULTS_CACHE.move_to_end(key)
+            return cached
+    results = _compute_round_results(session, rnd, items)
+    with _RESULTS_LOCK:
+        _RESULTS_CACHE[key] = results
+        while len(_RESULTS_CACHE) > _RESULTS_CACHE_SIZE:
+            _RESULTS_CACHE.popitem(last=False)
+    return results
+
+
+def _compute_round_results(session: Session, rnd: PulseRound, items: RoundItems) -> RoundResults:
+    round_id = rnd.id
     rows = session.execute(
         select(
             PulseTeamResult.team_id,
