@@ -259,3 +259,18 @@ def test_the_invitations_table_stores_no_usable_secret(
         for value in stored:
             with pytest.raises(Exception, match="not valid"):
                 links.link_form(s, value)  # the stored value does not open anything
+
+
+def test_an_access_log_line_never_carries_a_links_secret() -> None:
+    import logging
+
+    import heard.web.routes.pulse  # noqa: F401  (installs the filter)
+
+    secret = "kc4ThlYpirQKJaWfANGP_b1VcADRxWJn91fu_qLYesc"
+    # The arguments uvicorn's access logger passes: client, method, path, version, status.
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "POST", f"/pulse/a/{secret}", "1.1", 303), None,
+    )
+    assert logging.getLogger("uvicorn.access").filter(record)
+    assert secret not in record.getMessage() and "/pulse/a/" in record.getMessage()
