@@ -99,20 +99,29 @@ def submit_prediction(
     return Prediction(team_id, actor.person_id, tuple(ordered), tuple(chosen))
 
 
+# Built once: a leader's trend reads one round after another.
+_ROUND_PREDICTIONS = select(
+    PulsePrediction.team_id,
+    PulsePrediction.leader_id,
+    # as text, decoded in one call below: thousands of tiny JSON decodes are slow
+    cast(PulsePrediction.values, Text),
+    cast(PulsePrediction.barriers, Text),
+).where(PulsePrediction.round_id == bindparam("round_id"))
+_TEAM_PREDICTIONS = _ROUND_PREDICTIONS.where(
+    PulsePrediction.team_id.in_(bindparam("team_ids", expanding=True))
+)
+
+
 def predictions_for_round(
     session: Session, round_id: int, team_ids: list[int] | None = None
 ) -> dict[int, Prediction]:
     """Predictions that count: made while the round was open, before any results."""
-    stmt = select(
-        PulsePrediction.team_id,
-        PulsePrediction.leader_id,
-        # as text, decoded in one call below: thousands of tiny JSON decodes are slow
-        cast(PulsePrediction.values, Text),
-        cast(PulsePrediction.barriers, Text),
-    ).where(PulsePrediction.round_id == round_id)
-    if team_ids is not None:
-        stmt = stmt.where(PulsePrediction.team_id.in_(team_ids))
-    rows = session.execute(stmt).all()
+    if team_ids is None:
+        rows = session.execute(_ROUND_PREDICTIONS, {"round_id": round_id}).all()
+    else:
+        rows = session.execute(
+            _TEAM_PREDICTIONS, {"round_id": round_id, "team_ids": list(team_ids)}
+        ).all()
     decoded = json.loads("[" + ",".join(f"[{v},{b}]" for _t, _l, v, b in rows) + "]")
     return {
         team: Prediction(team, leader, tuple(values), tuple(barriers))

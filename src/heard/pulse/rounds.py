@@ -27,7 +27,7 @@ from heard import audit
 from heard.accounts.policy import Actor, Permission, require
 from heard.errors import Conflict, NotFound, Problem, ValidationError
 from heard.pulse import config
-from heard.pulse.items import ItemView, active_items, view
+from heard.pulse.items import ItemView, active_items
 from heard.settings import Settings
 from heard.store.engine import utcnow
 from heard.store.tables.org import Person, Team
@@ -56,14 +56,25 @@ class RoundItems:
     open: list[ItemView]
 
 
-def round_items(session: Session, round_id: int) -> RoundItems:
-    rows = session.scalars(
-        select(PulseItem)
-        .join(PulseRoundItem, PulseRoundItem.item_id == PulseItem.id)
-        .where(PulseRoundItem.round_id == round_id)
-        .order_by(PulseRoundItem.position)
+# Built once, columns only: every results read (and so every gap page) runs it per round.
+_ROUND_ITEMS = (
+    select(
+        PulseItem.id,
+        PulseItem.key,
+        PulseItem.text,
+        PulseItem.dimension,
+        PulseItem.kind,
+        PulseItem.scale_min,
+        PulseItem.scale_max,
     )
-    items = [view(i) for i in rows]
+    .join(PulseRoundItem, PulseRoundItem.item_id == PulseItem.id)
+    .where(PulseRoundItem.round_id == bindparam("round_id"))
+    .order_by(PulseRoundItem.position)
+)
+
+
+def round_items(session: Session, round_id: int) -> RoundItems:
+    items = [ItemView(*row) for row in session.execute(_ROUND_ITEMS, {"round_id": round_id})]
     return RoundItems([i for i in items if i.is_rating], [i for i in items if not i.is_rating])
 
 
