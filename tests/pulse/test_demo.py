@@ -66,3 +66,23 @@ def test_the_demo_tells_the_empathy_gap_story(heard_app: Heard) -> None:
         assert mine[0]["follow_ups"] and "private_notes" not in mine[0]
         form = checkins.checkin_form(s, lee, mine[0]["person"]["id"])
         assert form["private_notes"].startswith("Mentioned caring for a parent")
+
+        # Decisions and experiments (same demo load): Lee's focus mornings improve workload
+        # and meeting scores against similar Support teams, with an interval clear of zero
+        # and the team's words shown; Pat's two others show no change (concluded, abandoned).
+        from heard.pulse import experiments
+
+        listed = {e["status"]: e for e in experiments.list_experiments(s, pat)}
+        assert set(listed) == {"running", "concluded", "abandoned"}
+        focus = listed["running"]
+        assert focus["team"]["name"] == "Support Tier 1 EMEA"
+        assert focus["start_round"]["id"] == done[3].id
+        did = focus["result"]["did"]
+        assert 0.4 < did["estimate"] < 1.2 and did["ci_low"] > 0
+        for other in (listed["concluded"], listed["abandoned"]):
+            assert other["result"]["did"]["ci_low"] < 0 < other["result"]["did"]["ci_high"]
+        view = experiments.experiment_view(s, lee, focus["id"], heard_app.settings)
+        assert len(view["feedback"]["shown"]) >= view["feedback"]["threshold"]
+        assert [d["summary"] for d in experiments.decisions.list_decisions(s, lee)] == [
+            focus["change"]
+        ]

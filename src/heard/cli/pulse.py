@@ -202,3 +202,21 @@ def set_k_command(k: int) -> None:
             echo_json(config.settings_data(session, OPERATOR, heard.settings))
     finally:
         heard.close()
+
+
+@pulse.command("experiments")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def experiments_command(fmt: str) -> None:
+    """Experiments with their difference-in-differences estimate against similar teams."""
+    from heard.pulse import experiments  # imported here: statsmodels is slow to load
+
+    with transaction() as session:
+        listed = experiments.list_experiments(session, OPERATOR)
+    if fmt == "json":
+        echo_json(listed)
+        return
+    if not listed:
+        click.echo("(no experiments yet)")
+    for e in listed:
+        click.echo(f"{e['id']:>4}  {e['team']['name']}  [{e['status']}]  {e['change']}")
+        click.echo(f"      {e['result']['reading']}")

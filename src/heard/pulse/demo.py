@@ -25,7 +25,7 @@ from sqlalchemy import insert, select, update
 
 from heard.accounts.policy import OPERATOR, Role
 from heard.demo.generator import DemoContext
-from heard.pulse import checkins_demo, rounds
+from heard.pulse import checkins_demo, experiments_demo, rounds
 from heard.pulse.items import ItemView
 from heard.settings import Settings
 from heard.store.tables.org import Person, Team
@@ -99,6 +99,7 @@ def build(ctx: DemoContext) -> None:
         )
     ctx.summary["pulse rounds"] = f"{ROUNDS} with results, 1 open"
     checkins_demo.build(ctx)
+    experiments_demo.build(ctx)
 
 
 def _persona(ctx: DemoContext, role: Role) -> int | None:

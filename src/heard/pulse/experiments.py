@@ -466,9 +466,16 @@ def set_comparison(
 
 
 def set_status(
-    session: Session, actor: Actor, experiment_id: int, status: str, note: str
+    session: Session,
+    actor: Actor,
+    experiment_id: int,
+    status: str,
+    note: str,
+    end_round: int | str | None = None,
 ) -> dict[str, Any]:
-    """running -> concluded (with the outcome in words) or abandoned (with the reason)."""
+    """running -> concluded (with the outcome in words) or abandoned (with the reason).
+    ``end_round``: the last round the change was in place (default: the latest with
+    results); the analysis stops there."""
     decisions.require_acting(actor)
     experiment = _experiment(session, actor, experiment_id)
     decisions.check_may_act_for(session, actor, experiment.team_id)
@@ -480,9 +487,13 @@ def set_status(
         raise ValidationError([Problem(f"say {what}", "outcome")])
     if experiment.status != RUNNING:
         raise Conflict(f"the experiment is already {experiment.status}")
-    latest = rounds.latest_round(session, (rounds.RESULTS,))
+    last = (
+        rounds.get_round(session, end_round)
+        if end_round not in (None, "")
+        else rounds.latest_round(session, (rounds.RESULTS,))
+    )
     experiment.status, experiment.outcome = status, note
-    experiment.end_round_id = latest.id if latest else None
+    experiment.end_round_id = last.id if last else None
     _event(session, actor, experiment, status, note)
     audit.record(session, actor, f"pulse.experiment_{status}", str(experiment.id))
     return {"id": experiment.id, "status": experiment.status}
