@@ -114,3 +114,42 @@ def test_only_the_most_specific_nav_entry_is_current() -> None:
     assert current_item(items, "/pulse/round/3") == "/pulse"
     assert current_item(items, "/") == "/"
     assert current_item(items, "/pulsex") is None
+
+
+def test_reads_commit_on_the_event_loop_and_writes_on_a_worker_thread(heard_app: Heard) -> None:
+    """A write's commit must not need the event loop: a read running there may be waiting
+    for the write lock that this very commit releases (SQLite), which would deadlock."""
+    import threading
+
+    from fastapi import Depends, FastAPI
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from heard.web.auth import db_session
+    from heard.web.routing import new_router
+
+    commits: dict[str, int] = {}
+    router = new_router()
+
+    def record(session: Session, method: str) -> None:
+        event.listen(session, "after_commit",
+                     lambda s: commits.setdefault(method, threading.get_ident()))
+
+    @router.get("/probe")
+    def read(session: Session = Depends(db_session, scope="function")) -> dict[str, int]:
+        record(session, "GET")
+        return {"loop": threading.get_ident()}
+
+    @router.post("/probe")
+    def write(session: Session = Depends(db_session, scope="function")) -> dict[str, int]:
+        record(session, "POST")
+        return {"handler": threading.get_ident()}
+
+    app = FastAPI()
+    app.state.heard = heard_app
+    app.include_router(router)
+    with TestClient(app) as client:
+        loop_thread = client.get("/probe").json()["loop"]
+        client.post("/probe")
+    assert commits["GET"] == loop_thread
+    assert commits["POST"] != loop_thread

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import AsyncIterator
 
 from fastapi import Depends, Request
+from fastapi.concurrency import contextmanager_in_threadpool
 from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor
@@ -13,6 +14,7 @@ from heard.accounts.signin import session_actor
 from heard.accounts.tokens import token_actor
 from heard.app import Heard
 from heard.errors import Forbidden, NotAuthenticated
+from heard.web.routing import READ_METHODS
 
 SESSION_COOKIE = "heard_session"
 LOGIN_CSRF_COOKIE = "heard_login_csrf"
@@ -27,10 +29,17 @@ def get_heard(request: Request) -> Heard:
 async def db_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request: committed if the handler returns, rolled back if not.
 
-    An async generator, so opening and committing happen on the event loop instead of
-    costing two thread-pool hops per request (see :mod:`heard.web.routing`)."""
-    with get_heard(request).transaction() as session:
-        yield session
+    A read (GET/HEAD) opens and commits on the event loop, where its handler runs too (see
+    :mod:`heard.web.routing`), saving two thread-pool hops. Any other request commits on a
+    worker thread: its transaction may hold SQLite's write lock, and a read on the loop that
+    writes an audit event would otherwise wait for a commit that needs the loop itself."""
+    transaction = get_heard(request).transaction()
+    if request.method in READ_METHODS:
+        with transaction as session:
+            yield session
+    else:
+        async with contextmanager_in_threadpool(transaction) as session:
+            yield session
 
 
 def _bearer(request: Request) -> str | None:
