@@ -49,9 +49,9 @@ def test_signs_are_grouped_by_kind_and_hidden_teams_raise_none(heard_app: Heard)
     assert kinds == ["quiet_read_as_coping", "same_blind_spot", "silence_read_as_agreement"]
     for sign in signs["signs"]:
         assert [t["name"] for t in sign["teams"]] == ["Crew"]
-    blind = signs["signs"][1]["teams"][0]["details"]
-    assert len(blind) == len(BUILT_IN)  # every rating item, twice a blind spot
-    assert all("the leader predicted clearly better" in d for d in blind)
+    blind = signs["signs"][1]["teams"][0]
+    assert len(blind["item_ids"]) == len(BUILT_IN)  # every rating item, twice a blind spot
+    assert blind["details"][0].startswith("The leader predicted clearly better")
     # Small (always hidden) and Shy (hidden before) appear nowhere, with no figure at all.
     text = json.dumps(signs)
     assert "Small" not in text and "Shy" not in text

@@ -145,8 +145,8 @@ def histogram_chart(distribution: dict[str, Any]) -> str:
 def experiment_chart(series: list[dict[str, Any]]) -> str:
     """An experiment's team against its comparison teams per round (1-5 range), with the
     change marked between the last baseline round and the first round after it."""
-    width, height, left, top, bottom = 640, 220, 40, 16, 44
-    plot_w, plot_h = width - left - 20, height - top - bottom
+    width, height, left, right, top, bottom = 640, 220, 70, 50, 16, 44
+    plot_w, plot_h = width - left - right, height - top - bottom
     values = [p[k] for p in series for k in ("team", "comparison") if p[k] is not None]
     lo = max(1.0, min(values, default=1.0) - 0.3)
     hi = min(5.0, max(values, default=5.0) + 0.3)
@@ -157,11 +157,11 @@ def experiment_chart(series: list[dict[str, Any]]) -> str:
         return left + i * step, top + plot_h * (1 - (v - lo) / (hi - lo))
 
     body = [
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 20}" y2="{top + plot_h}" '
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
         f'stroke="{LINE}"/>',
-        f'<text x="{left - 6}" y="{top + 4}" font-size="11" fill="{MUTED}" '
+        f'<text x="{left - 30}" y="{top + 4}" font-size="11" fill="{MUTED}" '
         f'text-anchor="end">{hi:.1f}</text>',
-        f'<text x="{left - 6}" y="{top + plot_h}" font-size="11" fill="{MUTED}" '
+        f'<text x="{left - 30}" y="{top + plot_h}" font-size="11" fill="{MUTED}" '
         f'text-anchor="end">{lo:.1f}</text>',
     ]
     first_after = next((i for i, p in enumerate(series) if p["after_change"]), None)
@@ -175,7 +175,7 @@ def experiment_chart(series: list[dict[str, Any]]) -> str:
     for i, p in enumerate(series):
         body.append(
             f'<text x="{left + i * step:.1f}" y="{height - 24}" font-size="11" '
-            f'fill="{MUTED}" text-anchor="middle">{escape(p["round"]["name"][:14])}</text>'
+            f'fill="{MUTED}" text-anchor="middle">{escape(_short(p["round"]["name"]))}</text>'
         )
     lines = (("team", ACTUAL, ""), ("comparison", MUTED, ' stroke-dasharray="6 4"'))
     for key, colour, dash in lines:
@@ -200,3 +200,9 @@ def experiment_chart(series: list[dict[str, Any]]) -> str:
         f"{p['round']['name']}: team {p['team']}, similar teams {p['comparison']}" for p in series
     )
     return _svg(width, height, "This team against similar teams, per round", desc, body)
+
+
+def _short(name: str) -> str:
+    """A round name short enough for an axis label ("Pulse March 2026" -> "March 2026")."""
+    name = name.removeprefix("Pulse ").strip()
+    return name if len(name) <= 12 else name[:11] + "…"

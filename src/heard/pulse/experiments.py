@@ -355,7 +355,9 @@ def start_experiment(
     )
     session.add(experiment)
     session.flush()
-    _event(session, actor, experiment, "started", f"from {start.name}; comparison {chosen}")
+    _event(
+        session, actor, experiment, "started", f"from {start.name}; {_team_names(found, chosen)}"
+    )
     audit.record(session, actor, "pulse.experiment_start", str(experiment.id))
     return {"id": experiment.id, "status": experiment.status}
 
@@ -425,6 +427,11 @@ def _comparison(found: list[Candidate], chosen: Sequence[int] | None) -> list[in
     return picked
 
 
+def _team_names(found: list[Candidate], team_ids: Sequence[int]) -> str:
+    names = {c.team_id: c.name for c in found}
+    return "compared with " + ", ".join(names.get(t, str(t)) for t in team_ids)
+
+
 def _event(
     session: Session, actor: Actor, experiment: PulseExperiment, kind: str, note: str
 ) -> None:
@@ -461,7 +468,8 @@ def set_comparison(
     found = [c for c in found if c.team_id != experiment.team_id]
     experiment.comparison_team_ids = _comparison(found, team_ids)
     experiment.comparison_chosen = BY_HAND if team_ids else AUTOMATIC
-    _event(session, actor, experiment, "comparison", f"{experiment.comparison_team_ids}")
+    note = _team_names(found, experiment.comparison_team_ids)
+    _event(session, actor, experiment, "comparison", f"{experiment.comparison_chosen}: {note}")
     return {"id": experiment.id, "comparison_team_ids": experiment.comparison_team_ids}
 
 

@@ -126,6 +126,17 @@ def org_warning_signs(
             if not teams or teams[-1]["team_id"] != group.team_id:
                 teams.append({"team_id": group.team_id, "name": group.name, "details": []})
             teams[-1]["details"].append(sign["detail"])
+            if "item_id" in sign:
+                teams[-1].setdefault("item_ids", []).append(sign["item_id"])
+    if "same_blind_spot" in grouped:  # one line per team, not one per question
+        texts = {i.id: i.text for i in now.items}
+        for team in grouped["same_blind_spot"]["teams"]:
+            quoted = "; ".join(f"“{texts[i]}”" for i in team["item_ids"])
+            team["details"] = [
+                "The leader predicted clearly better than the team said, twice in a row, on "
+                f"{len(team['item_ids'])} question{'s' if len(team['item_ids']) > 1 else ''}: "
+                f"{quoted}."
+            ]
     return [grouped[kind] for kind in KINDS if kind in grouped]
 
 
