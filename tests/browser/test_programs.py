@@ -1,9 +1,11 @@
 """In a real browser: Lee logs what he saw in two immersion sessions from his phone, Pat
 runs the debrief and promotes the pattern to an experiment that Lee owns, and Lee finds it
-among his commitments."""
+among his commitments. Pat schedules rotations from the organisation; Lee records a ritual
+as held."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -87,3 +89,43 @@ def test_observations_become_a_commitment_the_leader_owns(
     text = mine.inner_text()
     assert "A callback option halves abandoned calls" in text
     assert "abandoned calls %" in text and "proposed" in text
+
+
+def test_pat_schedules_rotations_from_the_org_and_lee_records_a_ritual(
+    page: Any, live_server: str, personas: Personas, heard_app: Heard
+) -> None:
+    with heard_app.transaction() as s:
+        lee = s.scalar(select(Person.id).where(Person.email == "lee@example.com"))
+        rituals = create_program(s, OPERATOR, name="Briefings", kind="ritual",
+                                 strategic_priority="Customer first")
+        add_session(s, OPERATOR, rituals, format_="weekly customer briefing", leader_id=lee,
+                    scheduled_on=date.today() - timedelta(days=2))
+
+    # Pat builds the problem from the organisation, solves it and sees the assignments
+    browser_login(page, live_server, personas.email(Role.PEOPLE_PARTNER))
+    page.goto(f"{live_server}/programs/schedule")
+    page.get_by_label("Number of weeks").fill("4")
+    page.get_by_label("Visits per leader").fill("2")
+    page.get_by_label("Blackout weeks for every host").fill("3")
+    page.get_by_role("button", name="Build from the organisation and solve").click()
+    page.get_by_text("6 sessions scheduled").wait_for()
+    grid = page.locator("table.programs-grid")
+    assert "Lee Leader" in grid.inner_text() and "W3" in grid.inner_text()
+    assert grid.locator("tbody td").nth(2).inner_text() == ""  # week 3 is blacked out
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download calendar (.ics)").click()
+    assert download.value.suggested_filename == "schedule.ics"
+    page.get_by_role("button", name="Create 6 sessions").click()
+    page.get_by_text("6 rotation sessions created").wait_for()
+    page.context.clear_cookies()
+
+    # Lee, on his phone, records the briefing he held; the overdue reminder goes away
+    page.set_viewport_size(PHONE)
+    browser_login(page, live_server, personas.email(Role.LEADER))
+    assert "Record 1 ritual as held or skipped" in page.inner_text("main")
+    page.get_by_role("link", name="Record 1 ritual as held or skipped").click()
+    assert "1 ritual overdue" in page.inner_text("main")
+    page.get_by_role("button", name="Held: Weekly customer briefing").click()
+    page.get_by_text("Recorded.").wait_for()
+    assert page.locator(".programs-overdue").count() == 0
+    assert "held" in page.locator("ul.programs-recorded").inner_text()
