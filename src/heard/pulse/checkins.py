@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from heard import audit
@@ -121,22 +121,33 @@ def templates(actor: Actor) -> list[dict[str, Any]]:
 # --- who a leader checks in with ------------------------------------------------------
 
 
+# Built once: the leader's home page runs these on every view.
+_REPORTS = (
+    select(Person)
+    .join(Team, Team.id == Person.team_id)
+    .where(
+        Team.leader_id == bindparam("leader_id"),
+        Person.active.is_(True),
+        Person.id != bindparam("leader_id"),
+    )
+    .order_by(Person.name, Person.id)
+)
+_HELD = (
+    select(PulseCheckin.person_id, PulseCheckin.held_on, PulseCheckin.barrier_focused)
+    .where(
+        PulseCheckin.leader_id == bindparam("leader_id"),
+        PulseCheckin.person_id.in_(bindparam("people", expanding=True)),
+        PulseCheckin.held_on <= bindparam("today"),
+    )
+    .order_by(PulseCheckin.held_on)
+)
+
+
 def reports(session: Session, actor: Actor) -> list[Person]:
     """The active people on the teams the actor leads, the actor excluded."""
     if actor.person_id is None:
         return []
-    return list(
-        session.scalars(
-            select(Person)
-            .join(Team, Team.id == Person.team_id)
-            .where(
-                Team.leader_id == actor.person_id,
-                Person.active.is_(True),
-                Person.id != actor.person_id,
-            )
-            .order_by(Person.name, Person.id)
-        )
-    )
+    return list(session.scalars(_REPORTS, {"leader_id": actor.person_id}))
 
 
 def _report(session: Session, actor: Actor, person_id: int) -> Person:
@@ -392,13 +403,7 @@ def rhythm(
     held: dict[int, list[tuple[date, bool]]] = {p.id: [] for p in people}
     if people and actor.person_id is not None:
         for person_id, held_on, barrier in session.execute(
-            select(PulseCheckin.person_id, PulseCheckin.held_on, PulseCheckin.barrier_focused)
-            .where(
-                PulseCheckin.leader_id == actor.person_id,
-                PulseCheckin.person_id.in_(list(held)),
-                PulseCheckin.held_on <= today,
-            )
-            .order_by(PulseCheckin.held_on)
+            _HELD, {"leader_id": actor.person_id, "people": list(held), "today": today}
         ):
             held[person_id].append((held_on, bool(barrier)))
     rows = [_person_rhythm(p, held[p.id], today, since, overdue_days) for p in people]
@@ -459,9 +464,11 @@ def rhythm_view(
 
 def home_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
     """The leader's home panel: rhythm in one line and who is overdue."""
-    if not actor.can(Permission.PULSE_LEAD) or not reports(session, actor):
+    if not actor.can(Permission.PULSE_LEAD):
         return None
     data = rhythm(session, actor)
+    if not data["people"]:
+        return None
     return {
         key: data[key]
         for key in ("checkins", "per_person_per_month", "median_days_between", "barrier_share",

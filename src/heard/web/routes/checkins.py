@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -17,8 +17,9 @@ from heard.errors import Problem, ValidationError
 from heard.pulse import checkins
 from heard.web.auth import current_actor, db_session
 from heard.web.render import page, page_and_api
+from heard.web.routing import new_router
 
-router = APIRouter()
+router = new_router()
 
 OverdueDays = Query(checkins.OVERDUE_DAYS, ge=1, le=365)
 
