@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor, Permission, require
@@ -23,17 +23,29 @@ from heard.store.tables.programs import Program, ProgramSession
 RECENT = 8  # recorded rituals shown on the page
 
 
+# Built once: every leader's home page reads it.
+_RITUALS = (
+    select(ProgramSession.format, ProgramSession.status, ProgramSession.scheduled_on)
+    .join(Program, Program.id == ProgramSession.program_id)
+    .where(Program.kind == "ritual", ProgramSession.leader_id == bindparam("leader_id"))
+)
+RitualRow = tuple[str, str, date | None]  # format, status, scheduled day
+
+
+def _ritual_rows(session: Session, actor: Actor) -> list[RitualRow]:
+    rows = session.execute(_RITUALS, {"leader_id": actor.person_id})
+    return [(format_, status, day) for format_, status, day in rows]
+
+
 def ritual_cadence(
     session: Session, actor: Actor, today: date | None = None
 ) -> list[dict[str, Any]]:
     """One row per ritual the actor keeps: held, due so far, adherence, overdue."""
     require(actor, Permission.PROGRAMS_OBSERVE)
-    today = today or date.today()
-    rows = session.execute(
-        select(ProgramSession.format, ProgramSession.status, ProgramSession.scheduled_on)
-        .join(Program, Program.id == ProgramSession.program_id)
-        .where(Program.kind == "ritual", ProgramSession.leader_id == actor.person_id)
-    ).all()
+    return _cadence(_ritual_rows(session, actor), today or date.today())
+
+
+def _cadence(rows: list[RitualRow], today: date) -> list[dict[str, Any]]:
     by_format: dict[str, list[tuple[str, date | None]]] = {}
     for format_, status, day in rows:
         by_format.setdefault(format_, []).append((status, day))
@@ -116,9 +128,14 @@ def rituals_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
     """Home panel: the leader's rituals, overdue ones first; None when they keep none."""
     if actor.person_id is None or not actor.can(Permission.PROGRAMS_OBSERVE):
         return None
-    rows = ritual_cadence(session, actor)
+    today = date.today()
+    sessions = _ritual_rows(session, actor)
+    rows = _cadence(sessions, today)
     if not rows:
         return None
+    # Same rule as ritual_sessions' "to_record", counted from the rows already read.
+    to_record = sum(1 for _f, status, day in sessions
+                    if status == "planned" and day is not None and day <= today)
     return {"rituals": sorted(rows, key=lambda r: not r["overdue"]),
             "overdue": sum(r["overdue"] for r in rows),
-            "to_record": len(ritual_sessions(session, actor)["to_record"])}
+            "to_record": to_record}
