@@ -52,16 +52,18 @@ class Database:
             path = self.url.split("///", 1)[-1]
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-            # Each request holds its connection until its commit runs on a worker thread; a
-            # capped pool lets threads waiting for a connection starve the threads that would
-            # give one back (a stall until pool_timeout). SQLite connections are cheap: no cap.
+            # A request holds its connection until it commits (reads on the event loop, writes
+            # on a worker thread). With a capped pool, a read waiting on the loop for a
+            # connection would block the very loop other requests need to give theirs back (a
+            # stall until pool_timeout). SQLite connections are cheap: no cap.
             engine = create_engine(
                 self.url, connect_args={"check_same_thread": False}, pool_size=20, max_overflow=-1
             )
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
-        # PostgreSQL connections cost server memory, so the pool stays bounded; size it above
-        # the request concurrency of one worker (see the note on SQLite above).
+        # PostgreSQL connections cost server memory, so the pool stays bounded, sized above
+        # what one worker can hold at once: one read on the event loop plus the thread
+        # pool's 40 writes (see the note on SQLite above).
         return create_engine(self.url, pool_size=20, max_overflow=80, pool_pre_ping=True)
 
     @contextmanager
