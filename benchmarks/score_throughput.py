@@ -10,6 +10,13 @@ messages in chunks (as ingest does) 3 times; we report each run and the median m
     .venv/bin/python benchmarks/score_throughput.py --customer-only # only the 1,316 tweets
     .venv/bin/python benchmarks/score_throughput.py --ablation      # what made MiniLM fast
     .venv/bin/python benchmarks/score_throughput.py --breakdown --profile fast  # per part
+    .venv/bin/python benchmarks/score_throughput.py --cli --profile fast  # `heard score` itself
+
+``--cli`` writes the messages to a JSON-lines file and runs the real command,
+``heard score --input IN --output OUT --profile P``, once per run: parsing, redaction, every
+head and the JSON output lines. It reports the rate the command prints (its own clock, after
+it has loaded the models; the load time is printed and recorded apart) and the wall time of
+the whole process, interpreter start-up, imports and model load included.
 """
 
 from __future__ import annotations
@@ -17,10 +24,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -120,6 +129,41 @@ def breakdown(profile: str, runs: int) -> dict[str, float]:
     return out
 
 
+def cli_runs(profile: str, runs: int, workers: int) -> dict[str, object]:
+    """`heard score` on the 20,000 messages, one process per run."""
+    texts = distinct_messages()
+    heard = Path(sys.executable).with_name("heard")
+    rates: list[float] = []
+    walls: list[float] = []
+    loads: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        source, sink = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
+        with source.open("w", encoding="utf-8") as fh:
+            for i, text in enumerate(texts):
+                fh.write(json.dumps({"id": i, "text": text}) + "\n")
+        for _ in range(runs):
+            cmd = [str(heard), "score", "--input", str(source), "--output", str(sink),
+                   "--profile", profile, "--workers", str(workers)]
+            t0 = time.perf_counter()
+            done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+            walls.append(len(texts) / (time.perf_counter() - t0))
+            reported = re.search(r"\((\d+)/s\)(?: after ([\d.]+) s loading)?", done.stderr)
+            assert reported, done.stderr
+            rates.append(float(reported.group(1)))
+            loads.append(float(reported.group(2) or "nan"))
+        lines = sink.read_text(encoding="utf-8").splitlines()
+        assert len(lines) == len(texts) and json.loads(lines[-1])["id"] == len(texts) - 1
+    return {
+        "profile": profile, "workers": workers, "messages": len(texts),
+        "command_runs_msgs_per_s": rates, "command_median_msgs_per_s": statistics.median(rates),
+        "command_load_s": loads,
+        "wall_runs_msgs_per_s": [round(w, 1) for w in walls],
+        "wall_median_msgs_per_s": round(statistics.median(walls), 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "load_avg_1min_after": round(os.getloadavg()[0], 2),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--profile", choices=["default", "fast", "both"], default="both")
@@ -130,8 +174,14 @@ def main() -> None:
     ap.add_argument("--breakdown", action="store_true", help="time each pipeline part alone")
     ap.add_argument("--stages", default="pipeline,model",
                     help="comma-separated: pipeline (redact + all heads), model (model alone)")
+    ap.add_argument("--cli", action="store_true", help="time the `heard score` command itself")
+    ap.add_argument("--workers", type=int, default=1, help="--workers for `heard score` (--cli)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.cli:
+        for profile in ["default", "fast"] if args.profile == "both" else [args.profile]:
+            print(json.dumps(cli_runs(profile, args.runs, args.workers)))
+        return
     if args.breakdown:
         print(json.dumps(breakdown("fast" if args.profile == "both" else args.profile, args.runs)))
         return

@@ -27,6 +27,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from heard.signals.prefilter import Prefilter
+from heard.signals.textnorm import collapse_whitespace
+
 __all__ = ["FLAG_THRESHOLD", "SIGNALS", "DistressResult", "detect_distress", "detect_one"]
 
 SIGNALS = (
@@ -38,6 +41,8 @@ SIGNALS = (
     "medical_emergency",
 )
 FLAG_THRESHOLD = 0.5
+# Confidence of a "no" when nothing matched and no idiom or denial was masked.
+_CLEAR_CONFIDENCE = 0.8
 # Emotions (from heard's emotion model) that make an ambiguous cue more likely
 # to be a real crisis.
 DISTRESS_EMOTIONS = ("fear", "sadness", "grief", "nervousness")
@@ -82,13 +87,12 @@ _SLANG = {
     "rn": "right now",
 }
 _SLANG_RE = re.compile(r"\b(" + "|".join(_SLANG) + r")\b")
-_SPACES = re.compile(r"\s+")
 
 
 def _normalise(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = _SLANG_RE.sub(lambda m: _SLANG[m.group(1)], text)
-    return _SPACES.sub(" ", text)
+    return collapse_whitespace(text)
 
 
 # --- masks: idioms and denials ---------------------------------------------
@@ -342,7 +346,7 @@ _LEXICON: list[_Rule] = [
     *_rules(
         "abuse_or_violence",
         STRONG,
-        rf"\b{_ABUSER}(?:'s|'d)? (?:\w+ ){{0,2}}{_HURT_VERBS}"
+        rf"\b{_ABUSER}(?:'s|'d)? (?:\w+ ){{0,2}}\b{_HURT_VERBS}"
         r" (?:me|us|my|her|him|the kids|the children|our)\b",
         r"\b(?:beating|hitting|hurting|abusing|choking|kicking|punching|strangling) me\b",
         r"\b(?:trying to|tried to) (?:get|break) in\b",
@@ -425,6 +429,19 @@ _LEXICON: list[_Rule] = [
         r"\bcan't feel my (?:arm|legs?|face)\b",
     ),
 ]
+
+
+def _grouped(rules: list[_Rule]) -> list[_Rule]:
+    """One alternation per (signal, weight), strongest first: the result is the same (the
+    best weight per signal), but one regex call per group is about 4x faster than ~190."""
+    groups: dict[tuple[str, float], list[str]] = {}
+    for signal, weight, pattern in rules:
+        groups.setdefault((signal, weight), []).append(f"(?:{pattern.pattern})")
+    ordered = sorted(groups.items(), key=lambda item: -item[0][1])
+    return [(signal, weight, re.compile("|".join(parts))) for (signal, weight), parts in ordered]
+
+
+_LEXICON_GROUPS = _grouped(_LEXICON)
 
 
 # --- co-occurring cues -------------------------------------------------------
@@ -548,22 +565,25 @@ def _combo(norm: str) -> tuple[float, list[str]]:
 # --- scoring ---------------------------------------------------------------
 
 
-def _match(text: str) -> tuple[dict[str, float], int]:
-    """Best weight per signal found in ``text`` and how many spans were masked."""
-    norm = _normalise(text)
+def _match(norm: str) -> tuple[dict[str, float], int]:
+    """Best weight per signal found in normalised text and how many spans were masked."""
     norm, idioms = _mask(norm, _IDIOMS)
     norm, denials = _mask(norm, _DENIALS)
     found: dict[str, float] = {}
-    for signal, weight, pattern in _LEXICON:
+    for signal, weight, pattern in _LEXICON_GROUPS:
         if weight > found.get(signal, 0.0) and pattern.search(norm):
             found[signal] = weight
+    _add_combo(found, norm)
+    return found, idioms + denials
+
+
+def _add_combo(found: dict[str, float], norm: str) -> None:
     points, combo_signals = _combo(norm)
     if points >= COMBO_POINTS and combo_signals:
         # Just over the threshold: enough to route, with modest confidence.
         weight = min(0.55 + 0.05 * (points - COMBO_POINTS), 0.7)
         for signal in combo_signals:
             found[signal] = max(found.get(signal, 0.0), weight)
-    return found, idioms + denials
 
 
 def _emotion_boost(emotions: Mapping[str, float] | None) -> float:
@@ -587,14 +607,66 @@ def _confidence(p: float, found: Mapping[str, float], masked: int) -> float:
     if not found:
         # Nothing matched. The lexicon cannot see coded language, so "no" is
         # never fully certain, and less so when an idiom sat in the text.
-        return 0.6 if masked else 0.8
+        return 0.6 if masked else _CLEAR_CONFIDENCE
     margin = abs(p - FLAG_THRESHOLD) / FLAG_THRESHOLD
     return round(min(1.0, 0.5 + 0.5 * margin) * (0.85 if masked else 1.0), 3)
 
 
+# Every pattern that can change a result: the lexicon, the cue families that name a signal
+# (the combination tier flags only when one of them is present) and the two masks (a masked
+# idiom or denial lowers the confidence of a "no"). Built from the compiled patterns, so it
+# follows every edit to them; tests/signals/test_distress_prefilter.py checks that
+# pre-filtered and full readings are identical.
+_PREFILTER = Prefilter(
+    [
+        *(pattern for _signal, _weight, pattern in _LEXICON),
+        *(pattern for _name, _value, signal, pattern in _FAMILIES if signal),
+        _IDIOMS,
+        _DENIALS,
+    ]
+)
+
+
+# Of the messages that pass, about half only hold a cue-family word ("hit", "dead"): for
+# them no lexicon rule and no mask can match, so only the co-occurrence tier can say anything.
+_LEXICON_PREFILTER = Prefilter(
+    [*(pattern for _signal, _weight, pattern in _LEXICON), _IDIOMS, _DENIALS]
+)
+
+
 def detect_one(text: str, emotions: Mapping[str, float] | None = None) -> DistressResult:
     """Distress reading of a single message (see ``detect_distress``)."""
-    found, masked = _match(text)
+    norm = _normalise(text)
+    if not _PREFILTER.may_match(norm):
+        # No pattern can match: the reading the full lexicon would give, ~92 % of messages.
+        return DistressResult(0.0, False, [], _CLEAR_CONFIDENCE)
+    if not _LEXICON_PREFILTER.may_match(norm):
+        return _reading(_combo_only(norm), 0, emotions)
+    return _read(norm, emotions)
+
+
+def _combo_only(norm: str) -> dict[str, float]:
+    """What ``_match`` finds when no lexicon rule and no idiom or denial can match."""
+    found: dict[str, float] = {}
+    _add_combo(found, norm)
+    return found
+
+
+def detect_one_unfiltered(
+    text: str, emotions: Mapping[str, float] | None = None
+) -> DistressResult:
+    """``detect_one`` without the pre-filter: every pattern on every message (for tests)."""
+    return _read(_normalise(text), emotions)
+
+
+def _read(norm: str, emotions: Mapping[str, float] | None) -> DistressResult:
+    found, masked = _match(norm)
+    return _reading(found, masked, emotions)
+
+
+def _reading(
+    found: dict[str, float], masked: int, emotions: Mapping[str, float] | None
+) -> DistressResult:
     p = _probability(found, _emotion_boost(emotions))
     signals = [s for s in SIGNALS if s in found]
     return DistressResult(

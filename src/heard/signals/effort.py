@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from heard.signals.prefilter import Prefilter
+from heard.signals.textnorm import collapse_whitespace
+
 __all__ = ["CUES", "EffortResult", "detect_effort"]
 
 CUES = ("repeat_contact", "long_wait", "passed_around", "channel_switching", "unresolved")
@@ -172,15 +175,21 @@ _NEGATION = re.compile(
     r"\b(?:first time|quick(?:ly)? (?:fixed|sorted|resolved)|thanks? for "
     r"(?:the )?quick|no wait|didn't (?:have to )?wait)\b"
 )
-_NORMALISE = re.compile(r"\s+")
 
 
 def _normalise(text: str) -> str:
-    return _NORMALISE.sub(" ", text.lower().replace("\u2019", "'"))
+    return collapse_whitespace(text.lower().replace("\u2019", "'"))
+
+
+# One alternation per cue: "does any of its patterns match" in one regex call, not five.
+_CUE_PATTERNS = {
+    cue: re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+    for cue, patterns in _PATTERNS.items()
+}
 
 
 def _found_cues(norm: str) -> list[str]:
-    return [cue for cue in CUES if any(p.search(norm) for p in _PATTERNS[cue])]
+    return [cue for cue in CUES if _CUE_PATTERNS[cue].search(norm)]
 
 
 def _score(norm: str, cues: list[str]) -> float:
@@ -198,9 +207,21 @@ def _score(norm: str, cues: list[str]) -> float:
     return min(score, 1.0)
 
 
+# One scan that rules out every pattern above (and the negations) for most messages; see
+# heard.signals.prefilter. Bigger literal sets (cap) pay off here: effort words are common.
+_PREFILTER = Prefilter([*(p for group in _PATTERNS.values() for p in group), _NEGATION], cap=256)
+_NO_CUE_CONFIDENCE = 0.7  # phrasing outside the patterns can still show effort
+
+
 def detect_effort(text: str) -> EffortResult:
     """Find customer-effort cues in one message and score them 0..1."""
     norm = _normalise(text)
+    if not _PREFILTER.may_match(norm):
+        return EffortResult(score=0.0, cues=[], confidence=_NO_CUE_CONFIDENCE)
+    return _read(norm)
+
+
+def _read(norm: str) -> EffortResult:
     cues = _found_cues(norm)
     score = _score(norm, cues)
     if _NEGATION.search(norm):
@@ -211,5 +232,5 @@ def detect_effort(text: str) -> EffortResult:
     elif cues:
         confidence = min(0.6 + 0.1 * len(cues), 0.9)
     else:
-        confidence = 0.7  # phrasing outside the patterns can still show effort
+        confidence = _NO_CUE_CONFIDENCE
     return EffortResult(score=round(score, 3), cues=cues, confidence=round(confidence, 3))

@@ -6,6 +6,7 @@ Both output 31 logits per text: 28 GoEmotions labels, then negative/neutral/posi
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -21,6 +22,10 @@ from heard.signals.models.labels import EMOTIONS
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 N_EMOTIONS = len(EMOTIONS)
+# Characters Python's str.split() splits at but the BERT normaliser deletes (control
+# characters); a text with one is tokenised whole, never chunk by chunk.
+_UNSPLITTABLE = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
+_CHUNK_CACHE_SIZE = 200_000  # whitespace chunks remembered (tens of MB at most)
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ class StaticEmotionModel:
         unk = self._tok.token_to_id("[UNK]")
         self._unk = -1 if unk is None else unk
         self._max_tokens = max_tokens
+        self._chunk_ids: dict[str, tuple[int, ...]] = {}
         self.calibration = Calibration.from_json(artifacts / "emotions-static.calibration.json")
 
     def logits(self, texts: list[str]) -> FloatArray:
@@ -132,7 +138,7 @@ class StaticEmotionModel:
         return logits
 
     def _mean_embeddings(self, texts: list[str]) -> FloatArray:
-        seqs = [self._ids(e.ids) for e in self._tok.encode_batch(texts, add_special_tokens=False)]
+        seqs = self.token_ids(texts)
         lens = np.fromiter((len(s) for s in seqs), dtype=np.int64, count=len(seqs))
         flat = np.fromiter(chain.from_iterable(seqs), dtype=np.int64, count=int(lens.sum()))
         indptr = np.concatenate(([0], np.cumsum(lens)))
@@ -143,10 +149,59 @@ class StaticEmotionModel:
         means: FloatArray = np.asarray(pool @ self._emb, dtype=np.float32)
         return means
 
-    def _ids(self, ids: list[int]) -> list[int]:
-        kept = [i for i in ids if i != self._unk][: self._max_tokens]
-        # An empty text gets the [UNK] vector, as in training.
-        return kept or [max(self._unk, 0)]
+    def token_ids(self, texts: list[str]) -> list[list[int]]:
+        """Each text's token ids without [UNK], at most ``max_tokens``; [UNK] alone if empty.
+
+        The same ids the tokenizer gives for the whole text, computed word by word: the
+        tokenizer's normaliser works character by character and its pre-tokenizer splits at
+        whitespace before anything else, so a whitespace-separated chunk always tokenises the
+        same way. Chunks are cached, so a message costs a few dictionary look-ups instead of
+        a pass through the tokenizer (which was most of this model's time). Texts with a
+        character Python splits at but the tokenizer deletes go through the tokenizer whole.
+        """
+        cache = self._chunk_ids  # a local reference: another thread may swap in a new dict
+        split = [None if _UNSPLITTABLE.search(t) else t.split() for t in texts]
+        missing = {c for chunks in split if chunks for c in chunks}.difference(cache)
+        if missing:
+            if len(cache) + len(missing) > _CHUNK_CACHE_SIZE:
+                cache = self._chunk_ids = {}
+            words = list(missing)
+            cache.update(zip(words, self._encode_words(words), strict=True))
+        whole = [t for t, chunks in zip(texts, split, strict=True) if chunks is None]
+        encoded = iter(self._encode(whole))
+        seqs = []
+        for chunks in split:
+            ids = list(
+                next(encoded)
+                if chunks is None
+                else chain.from_iterable(map(cache.__getitem__, chunks))
+            )
+            # An empty text gets the [UNK] vector, as in training.
+            seqs.append(ids[: self._max_tokens] or [max(self._unk, 0)])
+        return seqs
+
+    def _encode_words(self, words: list[str]) -> list[tuple[int, ...]]:
+        """Token ids of each whitespace-free chunk, from one tokenizer call on all of them
+        (a call per chunk costs more than the tokenising); tokens go back to their chunk by
+        their character offsets."""
+        encoding = self._tok.encode(" ".join(words), add_special_tokens=False)
+        lengths = np.fromiter((len(w) + 1 for w in words), dtype=np.int64, count=len(words))
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        ids = np.asarray(encoding.ids, dtype=np.int64)
+        token_starts = np.asarray([start for start, _end in encoding.offsets], dtype=np.int64)
+        owner = np.searchsorted(starts, token_starts, side="right") - 1
+        keep = ids != self._unk
+        ids, owner = ids[keep], owner[keep]
+        cuts = np.searchsorted(owner, np.arange(1, len(words)))
+        return [tuple(part.tolist()) for part in np.split(ids, cuts)]
+
+    def _encode(self, texts: list[str]) -> list[tuple[int, ...]]:
+        if not texts:
+            return []
+        encoded = self._tok.encode_batch(texts, add_special_tokens=False)
+        # Tuples of ints: the garbage collector stops tracking them, so a big cache costs
+        # nothing at each collection.
+        return [tuple(i for i in e.ids if i != self._unk) for e in encoded]
 
     def predict(self, texts: list[str], batch_size: int = 64) -> EmotionOutput:
         return _calibrated(self.calibration, self.logits(texts))
