@@ -6,13 +6,27 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 
 from heard.accounts.policy import OPERATOR
 from heard.app import Heard
-from heard.signals.ingest import IngestResult, ingest_file, start_run
+from heard.signals import ingest as ingest_module
+from heard.signals.ingest import (
+    STALE_AFTER,
+    IngestResult,
+    heartbeat,
+    ingest_file,
+    mark_interrupted,
+    recent_runs,
+    run_status,
+    start_run,
+)
+from heard.store.engine import utcnow
 from heard.store.tables.signals import Conversation, IngestRun, Interaction
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "customer-care-twitter"
@@ -197,3 +211,64 @@ def test_a_run_records_its_progress_and_outcome(heard_app: Heard) -> None:
         run = s.get(IngestRun, run_id)
         assert run is not None
         assert (run.status, run.records, run.bytes_read) == ("done", 525, run.bytes_total)
+
+
+def _run(heard: Heard, name: str) -> int:
+    with heard.transaction() as s:
+        return start_run(s, OPERATOR, filename=name, fmt="jsonl", source="jsonl")
+
+
+def _age_heartbeat(heard: Heard, run_id: int, by: timedelta) -> None:
+    with heard.transaction() as s:
+        s.execute(
+            update(IngestRun)
+            .where(IngestRun.id == run_id)
+            .values(heartbeat_at=utcnow() - by, started_at=utcnow() - by)
+        )
+
+
+def test_a_run_whose_worker_stopped_beating_is_shown_interrupted(heard_app: Heard) -> None:
+    """A server restart mid-import leaves the row 'running'; reading runs marks it."""
+    dead, alive = _run(heard_app, "dead.jsonl"), _run(heard_app, "alive.jsonl")
+    _age_heartbeat(heard_app, dead, STALE_AFTER + timedelta(seconds=30))
+    _age_heartbeat(heard_app, alive, STALE_AFTER - timedelta(seconds=30))
+    with heard_app.transaction() as s:
+        listed = {r["id"]: r for r in recent_runs(s, OPERATOR)}
+    assert listed[dead]["status"] == "interrupted"
+    assert "stopped" in listed[dead]["error"] and listed[dead]["finished_at"]
+    assert listed[alive]["status"] == "running"  # a slow batch is not a dead worker
+    with heard_app.transaction() as s:
+        assert run_status(s, OPERATOR, alive)["status"] == "running"
+    _age_heartbeat(heard_app, alive, STALE_AFTER * 2)
+    with heard_app.transaction() as s:
+        assert run_status(s, OPERATOR, alive)["status"] == "interrupted"
+
+
+def test_finished_runs_are_never_marked_interrupted(heard_app: Heard) -> None:
+    run_id = _run(heard_app, "done.jsonl")
+    raw = b'{"id": "m1", "text": "hello"}\n'
+    ingest_file(heard_app.transaction, OPERATOR, io.BytesIO(raw), fmt="jsonl", run_id=run_id)
+    _age_heartbeat(heard_app, run_id, STALE_AFTER * 3)
+    with heard_app.transaction() as s:
+        assert run_status(s, OPERATOR, run_id)["status"] == "done"
+        assert mark_interrupted(s) == 0
+
+
+def test_a_running_import_keeps_its_heartbeat_fresh(
+    heard_app: Heard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The beat comes from its own thread, so a long batch does not look like a dead worker."""
+    monkeypatch.setattr(ingest_module, "HEARTBEAT_SECONDS", 0.05)
+    run_id = _run(heard_app, "slow.jsonl")
+    _age_heartbeat(heard_app, run_id, timedelta(minutes=1))
+    with heartbeat(heard_app.transaction, run_id):
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            with heard_app.transaction() as s:
+                run = s.get(IngestRun, run_id)
+                assert run is not None and run.heartbeat_at is not None
+                if utcnow() - run.heartbeat_at < timedelta(seconds=5):
+                    break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the heartbeat thread never wrote")

@@ -17,12 +17,14 @@ Guarantees, in the words a CX lead needs:
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, BinaryIO
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from heard import audit
@@ -35,6 +37,17 @@ from heard.store.tables.signals import Conversation, IngestRun, Interaction
 
 BATCH_SIZE = 1000
 MAX_STORED_PROBLEMS = 1000
+# A running import writes ``heartbeat_at`` this often, from a thread of its own, so a slow
+# batch (a big file scored with the default profile) still beats. A run whose heartbeat is
+# older than STALE_AFTER has lost its worker (server restarted, process killed) and is shown
+# as interrupted. The row, not process memory, decides: any server worker can tell.
+HEARTBEAT_SECONDS = 15.0
+STALE_AFTER = timedelta(minutes=2)
+INTERRUPTED_MESSAGE = (
+    "Interrupted: the server process running this import stopped (restart or crash) before "
+    "it finished. Everything stored before that is kept; ingest the same file again to add "
+    "the rest (records already stored are skipped)."
+)
 _IN_CHUNK = 500  # ids per IN (...) query; well under every database's parameter limit
 
 TransactionFactory = Callable[[], AbstractContextManager[Session]]
@@ -201,6 +214,7 @@ def start_run(
         source=source,
         bytes_total=bytes_total,
         actor=actor.label,
+        heartbeat_at=utcnow(),
     )
     session.add(run)
     session.flush()
@@ -239,6 +253,7 @@ def _save_progress(session: Session, result: IngestResult, bytes_read: int) -> N
         .where(IngestRun.id == result.run_id)
         .values(
             bytes_read=bytes_read,
+            heartbeat_at=utcnow(),
             records=result.records,
             conversations_added=result.conversations_added,
             interactions_added=result.interactions_added,
@@ -247,6 +262,56 @@ def _save_progress(session: Session, result: IngestResult, bytes_read: int) -> N
             problems=[p.to_dict() for p in result.problems[:MAX_STORED_PROBLEMS]],
         )
     )
+
+
+def _beat(transaction: TransactionFactory, run_id: int) -> None:
+    with transaction() as session:
+        session.execute(
+            update(IngestRun)
+            .where(IngestRun.id == run_id, IngestRun.status == "running")
+            .values(heartbeat_at=utcnow())
+        )
+
+
+@contextmanager
+def heartbeat(transaction: TransactionFactory, run_id: int | None) -> Iterator[None]:
+    """Keep ``heartbeat_at`` fresh while the block runs (a daemon thread, stopped after)."""
+    if run_id is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_SECONDS):
+            try:
+                _beat(transaction, run_id)
+            except Exception:  # a missed beat must not kill the import
+                continue
+
+    thread = threading.Thread(target=beat, name=f"heard-ingest-heartbeat-{run_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+def mark_interrupted(session: Session) -> int:
+    """Runs still "running" whose heartbeat is older than STALE_AFTER become "interrupted".
+
+    Called whenever runs are read, so it works with any number of server processes and
+    needs no start-up hook. Returns how many runs were marked.
+    """
+    now = utcnow()
+    last_sign_of_life = func.coalesce(IngestRun.heartbeat_at, IngestRun.started_at)
+    result = session.execute(
+        update(IngestRun)
+        .where(IngestRun.status == "running", last_sign_of_life < now - STALE_AFTER)
+        .values(status="interrupted", error=INTERRUPTED_MESSAGE, finished_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _finish(session: Session, run_id: int | None, status: str, error: str = "") -> None:
@@ -285,14 +350,10 @@ def ingest_file(
     counter = CountingReader(binary)
     result = IngestResult(run_id=run_id, format=fmt, source=source)
     try:
-        for batch in _batches(importer.parse(text_stream(counter)), batch_size):
-            with transaction() as session:
-                new_ids = _apply(session, source, batch, result)
-                if after_batch is not None and new_ids:
-                    after_batch(session, new_ids)
-                _save_progress(session, result, counter.count)
-            if on_progress is not None:
-                on_progress(counter.count)
+        with heartbeat(transaction, run_id):
+            _stream(
+                transaction, importer, counter, source, result, batch_size, on_progress, after_batch
+            )
     except Exception as exc:
         with transaction() as session:
             _finish(session, run_id, "failed", f"{type(exc).__name__}: {exc}")
@@ -301,6 +362,27 @@ def ingest_file(
         _save_progress(session, result, counter.count)
         _finish(session, run_id, "done")
     return result
+
+
+def _stream(
+    transaction: TransactionFactory,
+    importer: Any,
+    counter: CountingReader,
+    source: str,
+    result: IngestResult,
+    batch_size: int,
+    on_progress: Progress | None,
+    after_batch: AfterBatch | None,
+) -> None:
+    """Parse, store (and score) batch by batch, one transaction each."""
+    for batch in _batches(importer.parse(text_stream(counter)), batch_size):
+        with transaction() as session:
+            new_ids = _apply(session, source, batch, result)
+            if after_batch is not None and new_ids:
+                after_batch(session, new_ids)
+            _save_progress(session, result, counter.count)
+        if on_progress is not None:
+            on_progress(counter.count)
 
 
 def ingest_mappings(
@@ -337,6 +419,7 @@ def run_status(session: Session, actor: Actor, run_id: int) -> dict[str, Any]:
     from heard.errors import NotFound
 
     require(actor, Permission.SIGNALS_INGEST)
+    mark_interrupted(session)
     run = session.get(IngestRun, run_id)
     if run is None:
         raise NotFound(f"no import run {run_id}")
@@ -370,5 +453,6 @@ def run_to_dict(run: IngestRun) -> dict[str, Any]:
 
 def recent_runs(session: Session, actor: Actor, limit: int = 20) -> list[dict[str, Any]]:
     require(actor, Permission.SIGNALS_INGEST)
+    mark_interrupted(session)
     runs = session.scalars(select(IngestRun).order_by(IngestRun.id.desc()).limit(limit))
     return [run_to_dict(r) for r in runs]

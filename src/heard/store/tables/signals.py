@@ -220,7 +220,8 @@ class IngestRun(Base):
     filename: Mapped[str] = mapped_column(String(300))
     format: Mapped[str] = mapped_column(String(40))
     source: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running|done|failed
+    # running | done | failed | interrupted (its worker stopped beating; see signals.ingest)
+    status: Mapped[str] = mapped_column(String(16), default="running")
     bytes_total: Mapped[int] = mapped_column(BigInteger, default=0)
     bytes_read: Mapped[int] = mapped_column(BigInteger, default=0)
     records: Mapped[int] = mapped_column(Integer, default=0)
@@ -233,3 +234,5 @@ class IngestRun(Base):
     actor: Mapped[str] = mapped_column(String(254), default="")
     started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Written by the worker while the run is in progress, at least every HEARTBEAT_SECONDS.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
