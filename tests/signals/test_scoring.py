@@ -82,3 +82,30 @@ def test_scoring_from_several_threads_gives_the_same_answers(profile: str) -> No
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: [s.to_dict() for s in scorer.score(texts)], range(4)))
     assert all(r == expected for r in results)
+
+
+OBVIOUS = [
+    ("I am furious", "anger_frustration", "negative"),
+    ("I am so angry with you", "anger_frustration", "negative"),
+    ("This is disgusting service", "anger_frustration", "negative"),
+    ("I'm really sad about this", "sadness_disappointment", "negative"),
+    ("I'm very disappointed", "sadness_disappointment", "negative"),
+    ("I'm scared my account was hacked", "fear_anxiety", "negative"),
+    ("I am confused, what does this mean?", "confusion", "neutral"),
+    ("I love this app", "gratitude_joy", "positive"),
+    ("This makes me so happy", "gratitude_joy", "positive"),
+]
+
+
+@pytest.mark.parametrize("profile", ["default", "fast"])
+def test_obvious_feelings_land_in_their_dashboard_group(profile: str) -> None:
+    """Both profiles read plain emotional sentences the way a person would (the dashboard
+    group is what the inbox filters on; "I am furious" was once reported as neutral)."""
+    from heard.signals.pipeline import top_group
+
+    texts = [text for text, _group, _sentiment in OBVIOUS]
+    for (text, group, sentiment), score in zip(
+        OBVIOUS, load_scorer(profile).score(texts), strict=True
+    ):
+        assert top_group(score.to_dict()) == group, text
+        assert score.sentiment["label"] == sentiment, text
