@@ -52,7 +52,10 @@ def build(ctx: DemoContext) -> None:
     people = [
         (person, team)
         for person, team in session.execute(
-            select(Person.id, Person.team_id).where(Person.active.is_(True))
+            # Ordered: random draws are handed out in this order, and PostgreSQL returns
+            # unordered rows in whatever order its pages hold them (not insertion order
+            # once rows have been deleted), which made the demo differ between databases.
+            select(Person.id, Person.team_id).where(Person.active.is_(True)).order_by(Person.id)
         )
     ]
     teams = {t.id: t for t in ctx.teams()}

@@ -65,7 +65,9 @@ def build(ctx: DemoContext) -> None:
         return
     prompt, start = published[CHANGE_LANDS_AFTER - 1], published[CHANGE_LANDS_AFTER]
     items = rounds.round_items(session, prompt.id).ratings
-    lee_team = session.scalar(select(Team).where(Team.leader_id == lee.person_id))
+    lee_team = session.scalar(
+        select(Team).where(Team.leader_id == lee.person_id).order_by(Team.name).limit(1)
+    )
     if lee_team is None:
         return
     focus = [i.id for i in items if i.dimension in FOCUS]
