@@ -47,7 +47,7 @@ from heard.programs.rotations import (
 from heard.programs.scheduler import SOLVE_SECONDS, schedule_rotations
 from heard.programs.sessions import my_sessions
 from heard.web.auth import current_actor, db_session
-from heard.web.render import page
+from heard.web.render import page, page_and_api
 from heard.web.routing import new_router
 
 router = new_router()
@@ -119,21 +119,15 @@ def debrief_data(session: Session, actor: Actor) -> dict[str, Any]:
     return data
 
 
-@router.get("/programs/debrief", response_class=HTMLResponse, include_in_schema=False)
-def debrief_page(
-    request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
-) -> HTMLResponse:
-    return page(request, "programs/debrief.html", debrief_data(session, actor), actor=actor,
-                title="Debrief")
-
-
-@router.get("/api/programs/debrief", tags=["programs"])
-def debrief_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
-) -> dict[str, Any]:
-    return debrief_data(session, actor)
+page_and_api(
+    router,
+    page_path="/programs/debrief",
+    api_path="/api/programs/debrief",
+    template="programs/debrief.html",
+    title="Debrief",
+    tag="programs",
+    build=debrief_data,
+)
 
 
 def _ids(values: Any) -> list[int]:
@@ -241,21 +235,15 @@ def promote_api(
     return {"id": experiment.id, "status": experiment.status, "pilot_id": pilot_id}
 
 
-@router.get("/programs/commitments", response_class=HTMLResponse, include_in_schema=False)
-def commitments_page(
-    request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
-) -> HTMLResponse:
-    return page(request, "programs/commitments.html", commitments(session, actor), actor=actor,
-                title="Commitments")
-
-
-@router.get("/api/programs/commitments", tags=["programs"])
-def commitments_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
-) -> dict[str, Any]:
-    return commitments(session, actor)
+page_and_api(
+    router,
+    page_path="/programs/commitments",
+    api_path="/api/programs/commitments",
+    template="programs/commitments.html",
+    title="Commitments",
+    tag="programs",
+    build=commitments,
+)
 
 
 @router.post("/api/programs/schedule", tags=["programs"])

@@ -19,7 +19,7 @@ from heard.errors import Conflict, ValidationError
 from heard.pulse import charts, config, items, links, predictions, rounds, views
 from heard.pulse.report import to_csv
 from heard.web.auth import current_actor, db_session, get_heard
-from heard.web.render import page
+from heard.web.render import page, page_and_api
 from heard.web.routing import new_router
 
 router = new_router()
@@ -277,14 +277,15 @@ def export_csv(
     )
 
 
-@router.get("/pulse/rounds", response_class=HTMLResponse, include_in_schema=False)
-def rounds_page(
-    request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
-) -> HTMLResponse:
-    data = views.rounds_view(session, actor)
-    return page(request, "pulse/rounds.html", data, actor=actor, title="Pulse rounds")
+page_and_api(
+    router,
+    page_path="/pulse/rounds",
+    api_path="/api/pulse/rounds",
+    template="pulse/rounds.html",
+    title="Pulse rounds",
+    tag="pulse",
+    build=views.rounds_view,
+)
 
 
 @router.post("/pulse/rounds", include_in_schema=False)
@@ -454,14 +455,6 @@ def _round_action(request: Request, session: Session, actor: Actor, ref: str, ac
 class NewRound(BaseModel):
     name: str
     item_ids: list[int] | None = None
-
-
-@router.get("/api/pulse/rounds", tags=["pulse"])
-def rounds_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
-) -> dict[str, Any]:
-    """Rounds with their status and live response rate."""
-    return views.rounds_view(session, actor)
 
 
 @router.post("/api/pulse/rounds", tags=["pulse"], status_code=201)
