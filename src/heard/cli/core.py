@@ -12,21 +12,17 @@ from heard.settings import SETTINGS, settings_markdown
 @click.option("--workers", type=int, help="Worker processes [default: HEARD_WORKERS or 1].")
 def serve(host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the web app and the JSON API."""
-    import uvicorn
+    from heard.web import workers as web_workers
 
     heard = app()
     heard.check_schema()
     settings = heard.settings
     host, port = host or settings.host, port or settings.port
     click.echo(f"heard is serving at http://{host}:{port}  (Ctrl+C stops it)")
-    uvicorn.run(
-        "heard.web.server:application",
-        host=host,
-        port=port,
-        workers=workers or settings.workers,
-        log_level="warning",
-        factory=True,
-    )
+    heard.close()  # each worker opens its own connections
+    status = web_workers.serve(host, port, workers or settings.workers)
+    if status:
+        raise SystemExit(status)
 
 
 @click.group()
