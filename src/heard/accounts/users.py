@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from heard import audit
@@ -111,7 +111,21 @@ def list_users(session: Session, actor: Actor) -> list[dict[str, Any]]:
     return [user_to_dict(u) for u in session.scalars(select(User).order_by(User.email))]
 
 
-def actor_for(user: User, via: str) -> Actor:
+# The user columns an Actor is built from. Request-path lookups select these columns rather
+# than User entities: loading an entity costs more than the query itself.
+ACTOR_COLUMNS = (User.id, User.name, User.email, User.role, User.person_id, User.active)
+
+
+class UserColumns(Protocol):
+    id: int
+    name: str
+    email: str
+    role: str
+    person_id: int | None
+
+
+def actor_for(user: UserColumns | Row[*tuple[Any, ...]], via: str) -> Actor:
+    """The actor for a User, or for a row holding ACTOR_COLUMNS."""
     return Actor(
         user_id=user.id,
         name=user.name,

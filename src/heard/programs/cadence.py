@@ -33,7 +33,7 @@ RitualRow = tuple[str, str, date | None]  # format, status, scheduled day
 
 
 def _ritual_rows(session: Session, actor: Actor) -> list[RitualRow]:
-    rows = session.execute(_RITUALS, {"leader_id": actor.person_id})
+    rows = session.connection().execute(_RITUALS, {"leader_id": actor.person_id})
     return [(format_, status, day) for format_, status, day in rows]
 
 

@@ -19,12 +19,12 @@ that ask what gets in the way rather than what got done.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import numpy as np
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from heard import audit
@@ -122,8 +122,9 @@ def templates(actor: Actor) -> list[dict[str, Any]]:
 
 
 # Built once: the leader's home page runs these on every view.
+# Plain (id, name) rows, not Person entities: loading entities cost more than the query.
 _REPORTS = (
-    select(Person)
+    select(Person.id, Person.name)
     .join(Team, Team.id == Person.team_id)
     .where(
         Team.leader_id == bindparam("leader_id"),
@@ -136,24 +137,22 @@ _HELD = (
     select(PulseCheckin.person_id, PulseCheckin.held_on, PulseCheckin.barrier_focused)
     .where(
         PulseCheckin.leader_id == bindparam("leader_id"),
-        PulseCheckin.person_id.in_(bindparam("people", expanding=True)),
         PulseCheckin.held_on <= bindparam("today"),
     )
     .order_by(PulseCheckin.held_on)
 )
 
 
-def reports(session: Session, actor: Actor) -> list[Person]:
-    """The active people on the teams the actor leads, the actor excluded."""
+def reports(session: Session, actor: Actor) -> list[Row[int, str]]:
+    """The active people on the teams the actor leads, the actor excluded: (id, name)."""
     if actor.person_id is None:
         return []
-    return list(session.scalars(_REPORTS, {"leader_id": actor.person_id}))
+    return list(session.connection().execute(_REPORTS, {"leader_id": actor.person_id}))
 
 
 def _report(session: Session, actor: Actor, person_id: int) -> Person:
-    person = next((p for p in reports(session, actor) if p.id == person_id), None)
-    if person is not None:
-        return person
+    if any(p.id == person_id for p in reports(session, actor)):
+        return session.get_one(Person, person_id)
     if session.get(Person, person_id) is None:
         raise NotFound(f"no person {person_id}")
     raise Forbidden("you can hold check-ins only with people on a team you lead")
@@ -402,10 +401,11 @@ def rhythm(
     since = today - timedelta(days=RHYTHM_WINDOW_DAYS)
     held: dict[int, list[tuple[date, bool]]] = {p.id: [] for p in people}
     if people and actor.person_id is not None:
-        for person_id, held_on, barrier in session.execute(
-            _HELD, {"leader_id": actor.person_id, "people": list(held), "today": today}
+        for person_id, held_on, barrier in session.connection().execute(
+            _HELD, {"leader_id": actor.person_id, "today": today}
         ):
-            held[person_id].append((held_on, bool(barrier)))
+            if person_id in held:  # not someone who has since left the leader's teams
+                held[person_id].append((held_on, bool(barrier)))
     rows = [_person_rhythm(p, held[p.id], today, since, overdue_days) for p in people]
     in_window = [(d, b) for p in people for d, b in held[p.id] if d > since]
     gaps = [
@@ -424,7 +424,7 @@ def rhythm(
         "per_person_per_month": (
             round(len(in_window) / len(people) / months, 2) if people else None
         ),
-        "median_days_between": float(np.median(gaps)) if gaps else None,
+        "median_days_between": float(statistics.median(gaps)) if gaps else None,
         "barrier_share": (
             round(sum(b for _d, b in in_window) / len(in_window), 3) if in_window else None
         ),
@@ -433,7 +433,8 @@ def rhythm(
 
 
 def _person_rhythm(
-    person: Person, held: list[tuple[date, bool]], today: date, since: date, overdue_days: int
+    person: Row[int, str], held: list[tuple[date, bool]], today: date, since: date,
+    overdue_days: int,
 ) -> dict[str, Any]:
     last = held[-1][0] if held else None
     days_since = (today - last).days if last else None

@@ -34,12 +34,23 @@ class Prediction:
 
 
 _LED_TEAMS = select(Team).where(Team.leader_id == bindparam("person_id")).order_by(Team.name)
+_LED_TEAM_NAMES = (
+    select(Team.id, Team.name).where(Team.leader_id == bindparam("person_id")).order_by(Team.name)
+)
 
 
 def led_teams(session: Session, actor: Actor) -> list[Team]:
     if actor.person_id is None:
         return []
     return list(session.scalars(_LED_TEAMS, {"person_id": actor.person_id}))
+
+
+def led_team_names(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """led_teams as {id, name}, read on the Core connection: the home page needs no more."""
+    if actor.person_id is None:
+        return []
+    rows = session.connection().execute(_LED_TEAM_NAMES, {"person_id": actor.person_id})
+    return [dict(r._mapping) for r in rows]
 
 
 def _led_team(session: Session, actor: Actor, team_id: int) -> Team:

@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, case, delete, func, insert, select, update
+from sqlalchemy import Row, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from heard import audit
@@ -111,7 +111,22 @@ def rounds_in(session: Session, statuses: Sequence[str] = (CLOSED, RESULTS)) -> 
     return list(session.scalars(_ROUNDS_IN, {"statuses": list(statuses)}))
 
 
-def round_to_dict(rnd: PulseRound) -> dict[str, Any]:
+# The columns round_to_dict reads, for request-path selects that skip entity loading.
+ROUND_COLUMNS = (PulseRound.id, PulseRound.name, PulseRound.status, PulseRound.opens_on,
+                 PulseRound.closes_on, PulseRound.closed_at, PulseRound.k)
+_OPEN_ROUND_NAMES = (
+    select(PulseRound.id, PulseRound.name)
+    .where(PulseRound.status == OPEN)
+    .order_by(PulseRound.closed_at, PulseRound.id)
+)
+
+
+def open_round_names(session: Session) -> list[dict[str, Any]]:
+    """Open rounds as {id, name}, in rounds_in's order: for links, without loading rounds."""
+    return [dict(r._mapping) for r in session.connection().execute(_OPEN_ROUND_NAMES)]
+
+
+def round_to_dict(rnd: PulseRound | Row[*tuple[Any, ...]]) -> dict[str, Any]:
     return {
         "id": rnd.id,
         "name": rnd.name,

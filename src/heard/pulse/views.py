@@ -20,7 +20,7 @@ from heard.accounts.policy import Actor, Permission, require
 from heard.errors import Forbidden, NotFound
 from heard.pulse import anonymity, gaps, rounds, signs
 from heard.pulse.items import OPEN as OPEN_ITEM
-from heard.pulse.predictions import led_teams, predictions_for_round
+from heard.pulse.predictions import led_team_names, led_teams, predictions_for_round
 from heard.pulse.report import report_records
 from heard.store.tables.pulse import PulseInvitation, PulseRound
 
@@ -84,7 +84,7 @@ def leader_gap_view(
     }
     if not teams:
         return base
-    base["open_rounds"] = _open_rounds(session)
+    base["open_rounds"] = rounds.open_round_names(session)
     team = next((t for t in teams if t.id == team_id), None) if team_id else teams[0]
     if team is None:
         raise Forbidden("you can only see the results of a team you lead")
@@ -108,11 +108,6 @@ def leader_gap_view(
         "comments": comments,
         "comment_threshold": results.comment_k,
     }
-
-
-def _open_rounds(session: Session) -> list[dict[str, Any]]:
-    """Rounds a leader can still predict."""
-    return [{"id": r.id, "name": r.name} for r in rounds.rounds_in(session, (rounds.OPEN,))]
 
 
 def leader_trend(session: Session, team_id: int) -> list[dict[str, Any]]:
@@ -194,7 +189,7 @@ def org_trend(session: Session) -> list[dict[str, Any]]:
 
 # Built once: the home page of everyone runs it, and composing it cost more than running it.
 _MY_OPEN_ROUNDS = (
-    select(PulseRound, PulseInvitation.answered, PulseInvitation.reminders)
+    select(*rounds.ROUND_COLUMNS, PulseInvitation.answered, PulseInvitation.reminders)
     .join(PulseInvitation, PulseInvitation.round_id == PulseRound.id)
     .where(
         PulseInvitation.person_id == bindparam("person_id"), PulseRound.status == rounds.OPEN
@@ -208,11 +203,11 @@ def member_view(session: Session, actor: Actor) -> dict[str, Any]:
     require(actor, Permission.PULSE_ANSWER)
     if actor.person_id is None:
         return {"rounds": []}
-    rows = session.execute(_MY_OPEN_ROUNDS, {"person_id": actor.person_id}).all()
+    rows = session.connection().execute(_MY_OPEN_ROUNDS, {"person_id": actor.person_id})
     return {
         "rounds": [
-            rounds.round_to_dict(r) | {"answered": answered, "reminders": reminders}
-            for r, answered, reminders in rows
+            rounds.round_to_dict(r) | {"answered": r.answered, "reminders": r.reminders}
+            for r in rows
         ]
     }
 
@@ -247,12 +242,12 @@ def home_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
     if not actor.can(Permission.PULSE_ANSWER):
         return None
     waiting = [r for r in member_view(session, actor)["rounds"] if not r["answered"]]
-    teams = led_teams(session, actor) if actor.can(Permission.PULSE_LEAD) else []
+    teams = led_team_names(session, actor) if actor.can(Permission.PULSE_LEAD) else []
     if not waiting and not teams:
         return None
     return {
         "waiting": waiting,
         "leads": bool(teams),
-        "teams": [{"id": t.id, "name": t.name} for t in teams],
-        "predict": _open_rounds(session) if teams else [],
+        "teams": teams,
+        "predict": rounds.open_round_names(session) if teams else [],
     }

@@ -49,6 +49,7 @@ def _org_panel(session: Session, actor: Actor) -> dict[str, Any]:
 
 _LEADER = aliased(Person, name="leader")
 # Built once with bind parameters: composing selects costs more than running them here.
+# Plain-column selects run on the Core connection, skipping the ORM's bookkeeping.
 _MY_TEAM = (
     select(Team.name, _LEADER.name.label("leader"))
     .join(Person, Person.team_id == Team.id)
@@ -68,10 +69,10 @@ def _my_team_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
     if actor.person_id is None:
         return None
     me = {"person_id": actor.person_id}
-    row = session.execute(_MY_TEAM, me).first()
+    row = session.connection().execute(_MY_TEAM, me).first()
     if row is None:
         return None
-    led = session.execute(_TEAMS_LED, me).all()
+    led = session.connection().execute(_TEAMS_LED, me).all()
     return {
         "team": row.name,
         "leader": row.leader,
