@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
 
+from heard.signals import distress
 from heard.signals.distress import SIGNALS, DistressResult, detect_distress, detect_one
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "distress"
@@ -82,6 +84,45 @@ def test_result_shape() -> None:
     assert 0.0 <= result.probability <= 1.0
     assert 0.0 <= result.confidence <= 1.0
     assert set(result.signals) <= set(SIGNALS)
+
+
+def test_net_fast_scoring_equals_its_feature_definition() -> None:
+    # The shipped scorer remembers weighted features per word; it must sum exactly what
+    # training/train_distress.py fitted on (net_features of the masked text).
+    net = distress.load_net()
+    assert net is not None
+    assert 100 < len(net.weights) < 5000  # L1 keeps the artifact small
+    for row in _rows("distress_dev.jsonl"):
+        text = distress.masked_text(str(row["text"]))
+        z = net.bias + sum(net.weights.get(f, 0.0) for f in distress.net_features(text))
+        expected = 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+        assert net.probability(text) == pytest.approx(expected, abs=1e-12), row["text"]
+
+
+def test_net_only_reads_messages_with_a_crisis_literal() -> None:
+    # By design the net never flags text the pre-filter rejects ("I'm starving, where's my
+    # order?" scores high on its own), so ordinary complaints stay with the rules.
+    net = distress.load_net()
+    assert net is not None
+    texts = [str(r["text"]) for r in _rows("distress_dev.jsonl")]
+    rejected = [t for t in texts if not distress._PREFILTER.may_match(distress._normalise(t))]
+    assert len(rejected) > 100
+    assert any(net.probability(distress.masked_text(t)) >= net.threshold for t in rejected)
+    assert not any(detect_one(t).flag or distress.detect_one_unfiltered(t).flag for t in rejected)
+
+
+def test_rules_work_alone_without_the_net(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(distress, "load_net", lambda: None)
+    for text, signal in MUST_FLAG:
+        assert signal in detect_one(text).signals
+    for text in MUST_NOT_FLAG:
+        assert not detect_one(text).flag
+
+
+def test_net_adds_recall_but_sadness_alone_still_does_not_flag() -> None:
+    assert not distress.rules_flag("i want 2 die")
+    assert detect_one("i want 2 die").flag
+    assert not detect_one("I'm so sad and lonely tonight", {"sadness": 1.0}).flag
 
 
 def test_eval_file_is_large_enough_and_disjoint_from_dev() -> None:

@@ -23,9 +23,13 @@ English). See docs/models/distress.md for data, measured recall and limits.
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from heard.signals.prefilter import Prefilter
 from heard.signals.textnorm import collapse_whitespace
@@ -220,7 +224,12 @@ _LEXICON: list[_Rule] = [
         r"(?:just )?(?:die|be dead)\b",
         r"\b(?:want|wish) i (?:was|were) dead\b",
         r"\blet me die\b",
-        r"\bdon't want to (?:live|be alive|exist|be here|wake up|go on)\b",
+        r"\b(?:don't|do not) (?:think i |really |even )?want to (?:live|be alive|exist|be here"
+        r"|wake up|go on)\b",
+        r"\b(?:want|wanted|need) to stop living\b|\bfighting to stay alive\b",
+        r"\b(?:written|wrote|writing|left) (?:\w+ )?(?:letters|notes?) (?:to|for) (?:everyone|all"
+        r"|my (?:family|kids|children|wife|husband|partner|parents|mum|mom|dad))\b",
+        r"\btell my (?:\w+ ){0,2}(?:i'm|i am) sorry\b",
         r"\b(?:tired|sick) of (?:living|being alive|life)\b",
         r"\b(?:nothing|no(?:thing)? (?:reason|one)) (?:left )?to live for\b",
         r"\blife (?:isn't|is not|is no longer|isn't even|not) worth\b",
@@ -278,7 +287,8 @@ _LEXICON: list[_Rule] = [
         r"\b(?:hurt|hurting) my ?self (?:badly|again|on purpose)\b",
         r"\bon purpose\b.{0,20}\b(?:hurt|cut|burn)",
         r"\bnot safe (?:alone|with my ?self|around my ?self)\b|\bdon't feel safe with my ?self\b",
-        r"\b(?:afraid|scared) of what i (?:might|will|could|'ll) do\b",
+        r"\b(?:afraid|scared) of what i(?: might| will| could|'ll| 'll) do\b",
+        r"\bcut (?:so |too |really |very )?deep\b",
         rf"\b(?:took|taken|take|taking|swallowed|swallow|ate|mixed) (?:all|every|a handful of"
         rf"|handfuls of|a (?:whole )?bottle of|too many|loads of|lots of|\d+) (?:of )?"
         rf"(?:my |the |her |his |my mum's |my mom's )?{_PILLS}",
@@ -298,7 +308,7 @@ _LEXICON: list[_Rule] = [
         r"\blost (?:the|all|my) will to live\b",
         r"\b(?:no|there's no|there is no) hope left for me\b",
         r"\b(?:giving|given|give) up on (?:life|living)\b",
-        r"\b(?:i'm|i am) done with (?:life|living|everything)\b",
+        r"\b(?:i'm|i am) (?:so |just |really )?done with (?:life|living|everything)\b",
         r"\bwhat's the point (?:of|in) (?:living|life|being alive|going on)\b",
         r"\bcan't go on(?: like this| living| anymore)\b",
         r"\b(?:can't|cannot) see (?:any )?(?:way out|a way out)\b",
@@ -333,6 +343,9 @@ _LEXICON: list[_Rule] = [
         r" (?:me|us)\b",
         r"\bstart (?:shooting|stabbing|killing)\b|\bcoming for (?:him|her|you|them)\b",
         r"\bfist through (?:his|her|your|the|their) face\b",
+        r"\b(?:run|running) (?:him|her|them|you) (?:over|down)\b",
+        r"\bbreak (?:his|her|your|their|my|ur) (?:\w+ )?(?:neck|legs?|arms?|jaw|skull|nose"
+        r"|bones?|face)\b",
         r"\b(?:kill|hurt|shoot) (?:every one|all|each) of you\b",
         r"\bput a bullet in\b|\bpay with (?:their|his|her|your) li(?:fe|ves)\b",
         r"\b(?:never|won't) walk again\b",
@@ -366,7 +379,7 @@ _LEXICON: list[_Rule] = [
         r"(?:me|us|my)\b",
         r"\bsaid (?:he|she|they)(?:'d| would| will|'ll) (?:kill|hurt|shoot) (?:me|us|my|the)\b",
         r"\b(?:said|says|say) (?:they'll|they will|he'll|she'll|he will|she will) kill me\b",
-        r"\bwon't let me (?:leave|go out|see anyone)\b|\blocks me in\b",
+        r"\bwon't let me (?:leave|go out|out|see anyone)\b|\blocks me in\b",
         r"\b(?:with|has|holding|pulled|waving) a (?:knife|gun|weapon|machete|rifle)\b",
         r"\b(?:threatened|threatening) me with\b",
         r"\b(?:breaking|broke|broken) into my (?:house|home|flat|apartment|room)\b",
@@ -420,6 +433,10 @@ _LEXICON: list[_Rule] = [
         r"\bsmoke (?:pouring|coming|everywhere)\b|\bhead injury\b|\bcan't wake (?:\w+ ){0,2}up\b",
         r"\bturning blue\b|\bseizure\b|\bhaving a stroke\b",
         r"\bfell and (?:hit|can't get up|i can't get up|broke)\b|\bcan't get up\b",
+        r"\b(?:fell|fallen|collapsed)\b.{0,40}\b(?:isn't|is not|not|stopped) (?:moving|responding"
+        r"|waking up)\b",
+        r"\b(?:swallowed|ate|drank|drunk|drinking) (?:some |the |a bit of |a )?(?:\w+ )?"
+        r"(?:bleach|detergent|antifreeze|weed ?killer|cleaning (?:fluid|liquid|product))\b",
         r"\b(?:call|need|send|get|calling|needs) (?:an |me an |us an )?ambulance\b"
         r"|\bambulance (?:needed|now|please)\b",
         r"\b(?:is|he's|she's|i'm|baby's|baby is|son is|daughter is|husband is|wife is)"
@@ -562,19 +579,133 @@ def _combo(norm: str) -> tuple[float, list[str]]:
     return points, signals
 
 
+# --- learned recall net ------------------------------------------------------
+
+# Exact phrases and cue families miss wordings nobody wrote down ("i want 2 die", "slammed my
+# head into the door"). A logistic regression over word unigrams and bigrams and the
+# character 3- and 4-grams of each word (so misspellings share features with the spelling
+# the model saw) is OR-ed with the rules. It is trained by training/train_distress.py on the
+# development set plus GoEmotions *train* comments and customer-care turns as negatives;
+# only its non-zero (L1) weights ship, as JSON, and scoring is a dictionary sum (no
+# scikit-learn or numpy at run time). It reads only messages that hold a crisis literal
+# (those the pre-filter admits) and that the rules did not already flag: it is a net for
+# near-misses of the lexicon, and that keeps it off ordinary complaints ("I'm starving").
+NET_ARTIFACT = Path(__file__).resolve().parent / "models" / "artifacts" / "distress-net.json"
+# Weight of a net "yes" in the noisy-OR: just over the threshold, like the cue tier.
+NET_WEIGHT = 0.6
+_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def net_features(text: str) -> set[str]:
+    """Binary features of normalised, masked text (the training script's definition)."""
+    words = _TOKEN.findall(text)
+    feats = set(words)
+    feats.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    for word in words:
+        feats |= _char_grams(word)
+    return feats
+
+
+def _char_grams(word: str) -> set[str]:
+    padded = f"<{word}>"
+    grams = {"#" + padded[i : i + 3] for i in range(len(padded) - 2)}
+    grams.update("#" + padded[i : i + 4] for i in range(len(padded) - 3))
+    return grams
+
+
+# Distinct words whose weighted features are remembered (a few MB at most).
+_WORD_CACHE_SIZE = 50_000
+
+
+@dataclass(frozen=True)
+class DistressNet:
+    """Shipped weights of the recall net; it says yes at ``probability >= threshold``."""
+
+    bias: float
+    threshold: float
+    weights: dict[str, float]
+    _by_word: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def probability(self, text: str) -> float:
+        """Logistic score of ``net_features(text)``. Only ~800 features carry a weight, so
+        each word's weighted features (the word and its character grams) are worked out
+        once and remembered; the sum is the same as over ``net_features``."""
+        weights = self.weights
+        words = _TOKEN.findall(text)
+        feats: set[str] = set()
+        for word in words:
+            feats |= self._word_features(word)
+        feats.update(b for b in map(" ".join, zip(words, words[1:], strict=False)) if b in weights)
+        z = self.bias + sum(weights[f] for f in feats)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+    def _word_features(self, word: str) -> frozenset[str]:
+        found = self._by_word.get(word)
+        if found is None:
+            if len(self._by_word) >= _WORD_CACHE_SIZE:
+                self._by_word.clear()
+            grams = _char_grams(word)
+            grams.add(word)
+            found = self._by_word[word] = frozenset(g for g in grams if g in self.weights)
+        return found
+
+
+@cache
+def load_net(path: Path = NET_ARTIFACT) -> DistressNet | None:
+    """The shipped net, or None where the artifact is absent (the rules then work alone)."""
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    weights = {str(k): float(v) for k, v in data["weights"].items()}
+    return DistressNet(float(data["bias"]), float(data["threshold"]), weights)
+
+
+def _add_net(found: dict[str, float], text: str) -> None:
+    """Add the net's "yes" to a reading the rules did not flag."""
+    net = load_net()
+    if net is None or _noisy_or(found) >= FLAG_THRESHOLD:
+        return
+    if net.probability(text) < net.threshold:
+        return
+    # The net names no signal; the cue families present say which kind it probably is.
+    signals = [signal for _n, _v, signal, pattern in _FAMILIES if signal and pattern.search(text)]
+    for signal in signals or ["learned"]:
+        found[signal] = max(found.get(signal, 0.0), NET_WEIGHT)
+
+
 # --- scoring ---------------------------------------------------------------
 
 
-def _match(norm: str) -> tuple[dict[str, float], int]:
-    """Best weight per signal found in normalised text and how many spans were masked."""
-    norm, idioms = _mask(norm, _IDIOMS)
-    norm, denials = _mask(norm, _DENIALS)
+def _match(norm: str, admitted: bool = False) -> tuple[dict[str, float], int]:
+    """Best weight per signal found in normalised text and how many spans were masked.
+    ``admitted``: the caller already knows that ``_PREFILTER`` admits ``norm``."""
+    masked, idioms = _mask(norm, _IDIOMS)
+    masked, denials = _mask(masked, _DENIALS)
+    found = _rules_found(masked)
+    if _noisy_or(found) < FLAG_THRESHOLD and (admitted or _PREFILTER.may_match(norm)):
+        _add_net(found, masked)
+    return found, idioms + denials
+
+
+def _rules_found(masked: str) -> dict[str, float]:
+    """Lexicon and cue tiers on normalised text whose idioms and denials are masked."""
     found: dict[str, float] = {}
     for signal, weight, pattern in _LEXICON_GROUPS:
-        if weight > found.get(signal, 0.0) and pattern.search(norm):
+        if weight > found.get(signal, 0.0) and pattern.search(masked):
             found[signal] = weight
-    _add_combo(found, norm)
-    return found, idioms + denials
+    _add_combo(found, masked)
+    return found
+
+
+def masked_text(text: str) -> str:
+    """Normalised text with idioms and denials blanked: what the rules and the net read."""
+    norm, _ = _mask(_normalise(text), _IDIOMS)
+    return _mask(norm, _DENIALS)[0]
+
+
+def rules_flag(text: str) -> bool:
+    """Whether the rules alone (no net, no emotions) flag ``text``; for training."""
+    return _noisy_or(_rules_found(masked_text(text))) >= FLAG_THRESHOLD
 
 
 def _add_combo(found: dict[str, float], norm: str) -> None:
@@ -592,13 +723,17 @@ def _emotion_boost(emotions: Mapping[str, float] | None) -> float:
     return max((float(emotions.get(name, 0.0)) for name in DISTRESS_EMOTIONS), default=0.0)
 
 
-def _probability(found: Mapping[str, float], emotion: float) -> float:
-    if not found:
-        return 0.0
+def _noisy_or(found: Mapping[str, float]) -> float:
     miss = 1.0
     for weight in found.values():
         miss *= 1.0 - weight
-    p = 1.0 - miss
+    return 1.0 - miss
+
+
+def _probability(found: Mapping[str, float], emotion: float) -> float:
+    if not found:
+        return 0.0
+    p = _noisy_or(found)
     # Emotions amplify a cue that is already there; they never create one.
     return p + (1.0 - p) * 0.6 * min(max(emotion, 0.0), 1.0)
 
@@ -642,13 +777,15 @@ def detect_one(text: str, emotions: Mapping[str, float] | None = None) -> Distre
         return DistressResult(0.0, False, [], _CLEAR_CONFIDENCE)
     if not _LEXICON_PREFILTER.may_match(norm):
         return _reading(_combo_only(norm), 0, emotions)
-    return _read(norm, emotions)
+    return _read(norm, emotions, admitted=True)
 
 
 def _combo_only(norm: str) -> dict[str, float]:
-    """What ``_match`` finds when no lexicon rule and no idiom or denial can match."""
+    """What ``_match`` finds when no lexicon rule and no idiom or denial can match (the
+    caller has checked that ``_PREFILTER`` admits ``norm``, so the net may read it)."""
     found: dict[str, float] = {}
     _add_combo(found, norm)
+    _add_net(found, norm)
     return found
 
 
@@ -659,8 +796,10 @@ def detect_one_unfiltered(
     return _read(_normalise(text), emotions)
 
 
-def _read(norm: str, emotions: Mapping[str, float] | None) -> DistressResult:
-    found, masked = _match(norm)
+def _read(
+    norm: str, emotions: Mapping[str, float] | None, admitted: bool = False
+) -> DistressResult:
+    found, masked = _match(norm, admitted)
     return _reading(found, masked, emotions)
 
 
