@@ -71,8 +71,19 @@ def server(heard_app: Heard, database_url: str) -> Iterator[tuple[subprocess.Pop
         yield proc, port
     finally:
         if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+            proc.terminate()
+            proc.wait(timeout=40)
+
+
+def test_workers_stop_when_the_supervisor_is_killed(
+    server: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    proc, port = server
+    workers = children(proc.pid)
+    proc.kill()  # SIGKILL: the supervisor gets no chance to stop its workers itself
+    proc.wait()
+    wait_for(lambda: not any(cmdline(pid) for pid in workers))
+    wait_for(lambda: not healthy(port))
 
 
 def test_two_workers_serve_and_stop_cleanly_on_sigterm(

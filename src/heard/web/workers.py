@@ -13,7 +13,9 @@ The balancing is Linux behaviour (BSDs give every connection to the last socket 
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import signal
 import socket
 import sys
@@ -25,6 +27,7 @@ from uvicorn.config import STARTUP_FAILURE
 
 APP = "heard.web.server:application"
 SHUTDOWN_GRACE_S = 30
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def serve(host: str, port: int, workers: int, log_level: str = "warning") -> int:
@@ -38,6 +41,7 @@ def serve(host: str, port: int, workers: int, log_level: str = "warning") -> int
 
 def _worker(host: str, port: int, log_level: str) -> None:
     """One worker process: its own socket in the port's SO_REUSEPORT group, one uvicorn."""
+    _stop_with_parent()
     try:
         sock = listening_socket(host, port)
     except OSError as exc:
@@ -45,6 +49,15 @@ def _worker(host: str, port: int, log_level: str) -> None:
         sys.exit(STARTUP_FAILURE)
     config = uvicorn.Config(APP, host=host, port=port, log_level=log_level, factory=True)
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def _stop_with_parent() -> None:
+    """Ask Linux to send this worker SIGTERM when the supervisor dies, even by SIGKILL:
+    orphaned workers would keep serving on the port with nobody to stop them."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() == 1:  # the supervisor died before prctl took effect
+        sys.exit(0)
 
 
 def listening_socket(host: str, port: int) -> socket.socket:
