@@ -4,7 +4,6 @@ command line. Batch work is a command, never a hidden daemon."""
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 import os
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 import click
+import orjson
 
 from heard.accounts.policy import OPERATOR
 from heard.cli.base import app, echo_json
@@ -38,8 +38,8 @@ def _read_lines(stream: TextIO) -> Iterator[tuple[int, str]]:
 def _parse(number: int, raw: str) -> tuple[Any, str] | str:
     """(id, text), or the reason the line is bad."""
     try:
-        item = json.loads(raw)
-    except json.JSONDecodeError as exc:
+        item = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
         return f"line {number}: invalid JSON: {exc.msg}"
     if not isinstance(item, dict) or not isinstance(item.get("text"), str):
         return f"line {number}: expected an object with a string 'text'"
@@ -69,8 +69,9 @@ def _score_chunk(job: tuple[list[tuple[int, str]], int]) -> tuple[list[str], lis
             ids.append(parsed[0])
             texts.append(parsed[1])
     scores = pipeline.score_texts(_worker_scorer, texts, batch_size) if texts else []
+    # orjson: the standard library's float formatting was a sixth of the fast profile's time.
     out = [
-        json.dumps({"id": i, **s}, ensure_ascii=False) + "\n"
+        orjson.dumps({"id": i, **s}, option=orjson.OPT_APPEND_NEWLINE).decode()
         for i, s in zip(ids, scores, strict=True)
     ]
     return out, problems

@@ -20,8 +20,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from heard.errors import Problem, ValidationError
 from heard.programs.embedding import sentence_model
@@ -87,6 +85,8 @@ def features(
     # Shrink the centring for tiny debriefs, where the mean is mostly the items themselves.
     shrink = len(texts) / (len(texts) + 10)
     semantic = _unit(semantic - shrink * semantic.mean(axis=0, keepdims=True))
+    from sklearn.feature_extraction.text import TfidfVectorizer  # see _cluster_vectors
+
     try:
         lexical = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
         words = _unit(lexical.toarray())
@@ -107,6 +107,10 @@ def cluster(
 
 
 def _cluster_vectors(vectors: NDArray[np.float64], threshold: float) -> list[int]:
+    # scikit-learn is imported where it is used: importing it takes over a second, and every
+    # `heard` command (and each web worker) imports this module.
+    from sklearn.cluster import AgglomerativeClustering
+
     clustering = AgglomerativeClustering(
         n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold
     )
@@ -115,6 +119,8 @@ def _cluster_vectors(vectors: NDArray[np.float64], threshold: float) -> list[int
 
 def _label(texts: Sequence[str], members: list[int], top: int = 3) -> str:
     """The words most particular to this group compared with the whole debrief."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # see _cluster_vectors
+
     try:
         vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
         matrix = vectorizer.fit_transform(texts)
