@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from heard.app import Heard
 from heard.demo import load_demo
 from heard.demo.generator import DEMO_PASSWORD
+from heard.signals import sla
 from heard.store import migrate
+from heard.store.engine import utcnow
 from heard.store.tables.accounts import User
 from heard.store.tables.org import Department, Person, Team
+from heard.store.tables.signals import Case
 
 
 def test_migrations_leave_the_database_at_head(heard_app: Heard) -> None:
@@ -21,6 +25,8 @@ def test_migrations_leave_the_database_at_head(heard_app: Heard) -> None:
 def test_demo_builds_a_believable_organisation_with_one_login_per_role(heard_app: Heard) -> None:
     with heard_app.transaction() as s:
         summary = load_demo(s, seed=7, today=date(2026, 11, 1))
+    with heard_app.transaction() as s:
+        _assert_a_believable_support_backlog(s)
     with heard_app.transaction() as s:
         people = s.scalar(select(func.count(Person.id))) or 0
         teams = list(s.scalars(select(Team)))
@@ -56,3 +62,21 @@ def test_demo_is_deterministic(heard_app: Heard) -> None:
             return [tuple(r) for r in rows]
 
     assert snapshot() == snapshot()
+
+
+def _assert_a_believable_support_backlog(s: Session) -> None:
+    """The team has been working its cases: a backlog, some of it late, not everything late;
+    distress cases are left to specialists; nothing was done before it arrived or in the
+    future."""
+    now = utcnow()
+    cases = list(s.scalars(select(Case)))
+    open_cases = [c for c in cases if c.status != "resolved"]
+    late_now = [c for c in open_cases if any(sla.breaches(c, now).values())]
+    assert len(cases) > 1000
+    assert 0 < len(late_now) < 0.5 * len(open_cases)
+    assert all(c.status != "resolved" for c in cases if c.distress)
+    for c in cases:
+        for done in (c.first_response_at, c.resolved_at):
+            assert done is None or c.opened_at <= done <= now
+    late_replies = sum(sla.breaches(c, now)["first_response"] for c in cases)
+    assert late_replies < 0.25 * len(cases)
