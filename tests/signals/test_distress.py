@@ -134,16 +134,17 @@ def test_eval_file_is_large_enough_and_disjoint_from_dev() -> None:
 
 
 def test_eval_recall_regression_floor() -> None:
-    # Measured on the held-out eval set (v3, first run): recall 0.747, precision 0.950.
-    # This floor catches regressions; the product target is the xfail test below.
+    # Measured on the held-out eval set (v4, its single scoring run): recall 0.427, precision
+    # 0.811 (the detector before this round scored 0.287 / 0.817 on it). This floor catches
+    # regressions; the product target is the xfail test below.
     recall, precision = _recall_precision("distress_eval.jsonl")
-    assert recall >= 0.74
-    assert precision >= 0.9
+    assert recall >= 0.41
+    assert precision >= 0.78
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="Target not met: held-out recall is 0.747 (see docs/models/distress.md). "
+    reason="Target not met: held-out recall (eval v4) is 0.427 (see docs/models/distress.md). "
     "strict=True makes this fail loudly once the target is reached, so the marker is removed.",
 )
 def test_eval_recall_meets_target() -> None:
