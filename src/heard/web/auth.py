@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import AsyncIterator
+from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.concurrency import contextmanager_in_threadpool
@@ -89,3 +90,9 @@ async def current_actor(actor: Actor | None = Depends(optional_actor)) -> Actor:
     if actor is None:
         raise NotAuthenticated("sign in first")
     return actor
+
+
+# Handler parameter types. The session is scope="function": committed before the response
+# is sent, and the same session the actor dependency used.
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
+CurrentActor = Annotated[Actor, Depends(current_actor)]

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor
-from heard.web.auth import current_actor, db_session
+from heard.web.auth import CurrentActor, DbSession
 from heard.web.nav import current_item, nav_for
 
 WEB = Path(__file__).parent
@@ -61,15 +61,15 @@ def page_and_api(
     renders the dict, the API returns it. Access is checked inside `build`."""
 
     def page_route(
+        actor: CurrentActor,
+        session: DbSession,
         request: Request,
-        actor: Actor = Depends(current_actor),
-        session: Session = Depends(db_session, scope="function"),
     ) -> HTMLResponse:
         return page(request, template, build(session, actor), actor=actor, title=title)
 
     def api_route(
-        actor: Actor = Depends(current_actor),
-        session: Session = Depends(db_session, scope="function"),
+        actor: CurrentActor,
+        session: DbSession,
     ) -> dict[str, Any]:
         return build(session, actor)
 

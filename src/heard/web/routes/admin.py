@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -11,7 +11,7 @@ from heard.accounts import tokens, users
 from heard.accounts.policy import Actor, Role
 from heard.audit import recent_events
 from heard.errors import Conflict, ValidationError
-from heard.web.auth import current_actor, db_session
+from heard.web.auth import CurrentActor, DbSession
 from heard.web.render import page, page_and_api
 from heard.web.routing import new_router
 
@@ -43,22 +43,22 @@ def users_data(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/admin/users", response_class=HTMLResponse, include_in_schema=False)
 def users_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     return page(request, "admin/users.html", users_data(session, actor), actor=actor, title="Users")
 
 
 @router.post("/admin/users", include_in_schema=False)
 def users_create_form(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
     email: str = Form(...),
     name: str = Form(...),
     role: str = Form(...),
     password: str = Form(""),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     try:
         users.create_user(
@@ -73,10 +73,10 @@ def users_create_form(
 
 @router.post("/admin/users/role", include_in_schema=False)
 def users_role_form(
+    actor: CurrentActor,
+    session: DbSession,
     email: str = Form(...),
     role: str = Form(...),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     users.set_role(session, actor, email, role)
     return RedirectResponse("/admin/users", status_code=303)
@@ -84,16 +84,16 @@ def users_role_form(
 
 @router.get("/api/users", tags=["admin"])
 def users_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    actor: CurrentActor, session: DbSession
 ) -> dict[str, Any]:
     return users_data(session, actor)
 
 
 @router.post("/api/users", tags=["admin"], status_code=201)
 def users_create_api(
+    actor: CurrentActor,
+    session: DbSession,
     body: NewUser,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     user = users.create_user(
         session, actor, email=body.email, name=body.name, role=body.role, password=body.password
@@ -103,10 +103,10 @@ def users_create_api(
 
 @router.put("/api/users/{email}/role", tags=["admin"])
 def users_role_api(
+    actor: CurrentActor,
+    session: DbSession,
     email: str,
     body: RoleChange,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     return users.user_to_dict(users.set_role(session, actor, email, body.role))
 
@@ -117,9 +117,9 @@ def tokens_data(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/admin/tokens", response_class=HTMLResponse, include_in_schema=False)
 def tokens_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     return page(
         request, "admin/tokens.html", tokens_data(session, actor), actor=actor, title="API tokens"
@@ -128,11 +128,11 @@ def tokens_page(
 
 @router.post("/admin/tokens", response_class=HTMLResponse, include_in_schema=False)
 def tokens_create_form(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
     email: str = Form(...),
     name: str = Form(...),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     new = tokens.create_token(session, actor, email=email, name=name)
     data = tokens_data(session, actor) | {"new_secret": new.secret}
@@ -141,9 +141,9 @@ def tokens_create_form(
 
 @router.post("/admin/tokens/{prefix}/revoke", include_in_schema=False)
 def tokens_revoke_form(
+    actor: CurrentActor,
+    session: DbSession,
     prefix: str,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     tokens.revoke_token(session, actor, prefix)
     return RedirectResponse("/admin/tokens", status_code=303)
@@ -151,16 +151,16 @@ def tokens_revoke_form(
 
 @router.get("/api/tokens", tags=["admin"])
 def tokens_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    actor: CurrentActor, session: DbSession
 ) -> dict[str, Any]:
     return tokens_data(session, actor)
 
 
 @router.post("/api/tokens", tags=["admin"], status_code=201)
 def tokens_create_api(
+    actor: CurrentActor,
+    session: DbSession,
     body: NewToken,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     new = tokens.create_token(session, actor, email=body.email, name=body.name)
     return {"prefix": new.prefix, "token": new.secret}
@@ -168,9 +168,9 @@ def tokens_create_api(
 
 @router.delete("/api/tokens/{prefix}", tags=["admin"])
 def tokens_revoke_api(
+    actor: CurrentActor,
+    session: DbSession,
     prefix: str,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     tokens.revoke_token(session, actor, prefix)
     return {"prefix": prefix, "revoked": True}

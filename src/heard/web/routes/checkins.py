@@ -7,15 +7,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
 
-from heard.accounts.policy import Actor
 from heard.errors import Problem, ValidationError
 from heard.pulse import checkins
-from heard.web.auth import current_actor, db_session
+from heard.web.auth import CurrentActor, DbSession
 from heard.web.render import page, page_and_api
 from heard.web.routing import new_router
 
@@ -29,10 +27,10 @@ OverdueDays = Query(checkins.OVERDUE_DAYS, ge=1, le=365)
 
 @router.get("/checkins", response_class=HTMLResponse, include_in_schema=False)
 def rhythm_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
     overdue_days: int = OverdueDays,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = checkins.rhythm_view(session, actor, overdue_days=overdue_days)
     return page(request, "pulse/checkins.html", data, actor=actor, title="Check-ins")
@@ -40,9 +38,9 @@ def rhythm_page(
 
 @router.get("/api/checkins/rhythm", tags=["checkins"])
 def rhythm_api(
+    actor: CurrentActor,
+    session: DbSession,
     overdue_days: int = OverdueDays,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """The leader's own rhythm over the last 90 days: per person the last check-in and days
     since, check-ins per person per month, median days between check-ins, the share that
@@ -52,16 +50,16 @@ def rhythm_api(
 
 @router.get("/api/checkins", tags=["checkins"])
 def list_api(
+    actor: CurrentActor,
+    session: DbSession,
     person: int | None = None,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """The check-ins the signed-in leader held (newest first), with their private notes."""
     return {"checkins": checkins.leader_checkins(session, actor, person)}
 
 
 @router.get("/api/checkins/templates", tags=["checkins"])
-def templates_api(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def templates_api(actor: CurrentActor) -> dict[str, Any]:
     return {"templates": checkins.templates(actor)}
 
 
@@ -70,11 +68,11 @@ def templates_api(actor: Actor = Depends(current_actor)) -> dict[str, Any]:
 
 @router.get("/checkins/new", response_class=HTMLResponse, include_in_schema=False)
 def new_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
     person: int,
     template: str = "barriers",
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = checkins.checkin_form(session, actor, person, template)
     data["today"] = date.today().isoformat()
@@ -83,10 +81,10 @@ def new_page(
 
 @router.get("/api/checkins/form", tags=["checkins"])
 def form_api(
+    actor: CurrentActor,
+    session: DbSession,
     person: int,
     template: str = "barriers",
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """What the next check-in with a person starts from: the template, the previous shared
     record, and your last private note about them (carried over; only you see it)."""
@@ -109,9 +107,9 @@ def _text(form: Any, name: str) -> str:
 
 @router.post("/checkins/new", include_in_schema=False)
 async def new_submit(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     form = await request.form()
     person_raw, template = _text(form, "person_id"), _text(form, "template") or "barriers"
@@ -164,9 +162,9 @@ class NewCheckin(BaseModel):
 
 @router.post("/api/checkins", tags=["checkins"], status_code=201)
 def create_api(
+    actor: CurrentActor,
+    session: DbSession,
     body: NewCheckin,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Record a check-in with a person on a team you lead. `answers` follow the template's
     questions in order; `private_notes` are seen by you alone and carried over to your next
@@ -203,10 +201,10 @@ page_and_api(
 
 @router.get("/checkins/{checkin_id:int}", response_class=HTMLResponse, include_in_schema=False)
 def checkin_page(
+    actor: CurrentActor,
+    session: DbSession,
     checkin_id: int,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = {
         "checkin": checkins.get_checkin(session, actor, checkin_id),
@@ -217,9 +215,9 @@ def checkin_page(
 
 @router.get("/api/checkins/{checkin_id:int}", tags=["checkins"])
 def checkin_api(
+    actor: CurrentActor,
+    session: DbSession,
     checkin_id: int,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """One check-in. The leader who held it also gets their private notes; the person it
     was with gets the shared record; anyone else gets 404."""

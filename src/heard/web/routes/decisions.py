@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import BaseModel, Field
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from heard.accounts.policy import Actor
 from heard.errors import Conflict, ValidationError
 from heard.pulse import charts, decisions, experiments
-from heard.web.auth import current_actor, db_session, get_heard
+from heard.web.auth import CurrentActor, DbSession, get_heard
 from heard.web.render import page, page_and_api
 from heard.web.routing import new_router
 
@@ -103,9 +103,9 @@ def _record(session: Session, actor: Actor, body: DecisionBody) -> dict[str, Any
 
 @router.post("/pulse/decisions", include_in_schema=False)
 async def decision_submit(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     form = await request.form()
     team = _text(form, "team_id")
@@ -136,9 +136,9 @@ async def decision_submit(
 
 @router.post("/api/pulse/decisions", tags=[TAG], status_code=201)
 def decision_api(
+    actor: CurrentActor,
+    session: DbSession,
     body: DecisionBody,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Record a decision with the five before-you-react answers (all required)."""
     return _record(session, actor, body)
@@ -149,11 +149,11 @@ def decision_api(
 
 @router.get("/pulse/decisions/{decision_id}", response_class=HTMLResponse, include_in_schema=False)
 def decision_page(
+    actor: CurrentActor,
+    session: DbSession,
     decision_id: int,
     request: Request,
     start_round: str | None = None,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = experiments.start_form(session, actor, decision_id, start_round)
     data["saved"] = request.query_params.get("saved") == "1"
@@ -162,10 +162,10 @@ def decision_page(
 
 @router.get("/api/pulse/decisions/{decision_id}", tags=[TAG])
 def decision_get_api(
+    actor: CurrentActor,
+    session: DbSession,
     decision_id: int,
     start_round: str | None = None,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """A decision, and the comparison teams an experiment starting at ``start_round`` would
     get automatically (``suggested``), with every eligible team (``candidates``)."""
@@ -193,10 +193,10 @@ def _start(session: Session, actor: Actor, decision_id: int, body: ExperimentBod
 
 @router.post("/pulse/decisions/{decision_id}/experiment", include_in_schema=False)
 async def experiment_submit(
+    actor: CurrentActor,
+    session: DbSession,
     decision_id: int,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     form = await request.form()
     start_round = _text(form, "start_round")
@@ -221,10 +221,10 @@ async def experiment_submit(
 
 @router.post("/api/pulse/decisions/{decision_id}/experiment", tags=[TAG], status_code=201)
 def experiment_start_api(
+    actor: CurrentActor,
+    session: DbSession,
     decision_id: int,
     body: ExperimentBody,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Start an experiment on the decision's team. Leave ``comparison_team_ids`` empty for
     the automatic choice."""
@@ -237,7 +237,7 @@ def experiment_start_api(
 
 @router.get("/api/pulse/experiments", tags=[TAG])
 def experiments_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    actor: CurrentActor, session: DbSession
 ) -> dict[str, Any]:
     """Experiments with their difference-in-differences estimates."""
     return {"experiments": experiments.list_experiments(session, actor)}
@@ -267,10 +267,10 @@ def _experiment_data(request: Request, session: Session, actor: Actor, eid: int)
     "/pulse/experiments/{experiment_id}", response_class=HTMLResponse, include_in_schema=False
 )
 def experiment_page(
+    actor: CurrentActor,
+    session: DbSession,
     experiment_id: int,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = _experiment_data(request, session, actor, experiment_id)
     return _experiment_render(request, actor, data)
@@ -289,10 +289,10 @@ def _experiment_render(
 
 @router.get("/api/pulse/experiments/{experiment_id}", tags=[TAG])
 def experiment_api(
+    actor: CurrentActor,
+    session: DbSession,
     experiment_id: int,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """One experiment: the DiD estimate with its 95% CI and plain reading, the per-round
     series, comparison teams, history and the team's released feedback."""
@@ -307,10 +307,10 @@ class StatusBody(BaseModel):
 
 @router.post("/pulse/experiments/{experiment_id}/status", include_in_schema=False)
 async def status_submit(
+    actor: CurrentActor,
+    session: DbSession,
     experiment_id: int,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     form = await request.form()
     try:
@@ -326,10 +326,10 @@ async def status_submit(
 
 @router.post("/api/pulse/experiments/{experiment_id}/status", tags=[TAG])
 def status_api(
+    actor: CurrentActor,
+    session: DbSession,
     experiment_id: int,
     body: StatusBody,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Conclude (``outcome``: what came of it) or abandon (``outcome``: why) an experiment."""
     return experiments.set_status(session, actor, experiment_id, body.status, body.outcome)
@@ -341,10 +341,10 @@ class ComparisonBody(BaseModel):
 
 @router.post("/pulse/experiments/{experiment_id}/comparison", include_in_schema=False)
 async def comparison_submit(
+    actor: CurrentActor,
+    session: DbSession,
     experiment_id: int,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     form = await request.form()
     chosen = [] if _text(form, "comparison") == "automatic" else _ints(form.getlist("team_ids"))
@@ -359,10 +359,10 @@ async def comparison_submit(
 
 @router.put("/api/pulse/experiments/{experiment_id}/comparison", tags=[TAG])
 def comparison_api(
+    actor: CurrentActor,
+    session: DbSession,
     experiment_id: int,
     body: ComparisonBody,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Choose the comparison teams by hand (an empty list: back to the automatic choice)."""
     return experiments.set_comparison(session, actor, experiment_id, body.team_ids)
@@ -377,10 +377,10 @@ def comparison_api(
     include_in_schema=False,
 )
 def feedback_page(
+    actor: CurrentActor,
+    session: DbSession,
     experiment_id: int,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = experiments.feedback_form(session, actor, experiment_id)
     data["thanks"] = request.query_params.get("thanks") == "1"
@@ -389,9 +389,9 @@ def feedback_page(
 
 @router.get("/api/pulse/experiments/{experiment_id}/feedback", tags=[TAG])
 def feedback_form_api(
+    actor: CurrentActor,
+    session: DbSession,
     experiment_id: int,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """For members of the experiment's team: the change, and whether they have commented."""
     return experiments.feedback_form(session, actor, experiment_id)
@@ -403,10 +403,10 @@ class FeedbackBody(BaseModel):
 
 @router.post("/pulse/experiments/{experiment_id}/feedback", include_in_schema=False)
 async def feedback_submit(
+    actor: CurrentActor,
+    session: DbSession,
     experiment_id: int,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     form = await request.form()
     settings = get_heard(request).settings
@@ -426,11 +426,11 @@ async def feedback_submit(
 
 @router.post("/api/pulse/experiments/{experiment_id}/feedback", tags=[TAG], status_code=201)
 def feedback_api(
+    actor: CurrentActor,
+    session: DbSession,
     experiment_id: int,
     body: FeedbackBody,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Say, anonymously, how the change is landing (members of the team, once each)."""
     return experiments.give_feedback(

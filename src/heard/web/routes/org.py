@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Depends, File, Form, Query, Request, UploadFile
+from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
@@ -10,7 +10,7 @@ from heard.accounts.policy import Actor, Permission, require
 from heard.errors import ImportRejected
 from heard.org.importer import import_people
 from heard.org.queries import list_people, list_teams, org_summary
-from heard.web.auth import current_actor, db_session, get_heard
+from heard.web.auth import CurrentActor, DbSession, get_heard
 from heard.web.render import page, page_and_api
 from heard.web.routing import new_router
 
@@ -35,11 +35,11 @@ page_and_api(
 
 @router.get("/org/people", response_class=HTMLResponse, include_in_schema=False)
 def people_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
     q: str = "",
     page_number: int = Query(1, alias="page", ge=1),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = list_people(
         session, actor, query=q, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
@@ -50,11 +50,11 @@ def people_page(
 
 @router.get("/api/people", tags=["organisation"])
 def people_api(
+    actor: CurrentActor,
+    session: DbSession,
     q: str = "",
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     return list_people(session, actor, query=q, limit=limit, offset=offset)
 
@@ -66,17 +66,17 @@ def _run_import(request: Request, actor: Actor, text: str) -> dict[str, Any]:
 
 
 @router.get("/org/import", response_class=HTMLResponse, include_in_schema=False)
-def import_page(request: Request, actor: Actor = Depends(current_actor)) -> HTMLResponse:
+def import_page(request: Request, actor: CurrentActor) -> HTMLResponse:
     require(actor, Permission.IMPORT_PEOPLE)
     return page(request, "org/import.html", {}, actor=actor, title="Import people")
 
 
 @router.post("/org/import", response_class=HTMLResponse, include_in_schema=False)
 async def import_submit(
+    actor: CurrentActor,
     request: Request,
     file: UploadFile = File(...),
     csrf_token: str = Form(""),
-    actor: Actor = Depends(current_actor),
 ) -> HTMLResponse:
     require(actor, Permission.IMPORT_PEOPLE)
     text = (await file.read()).decode("utf-8-sig", errors="replace")
@@ -102,7 +102,7 @@ async def import_submit(
 
 @router.post("/api/people/import", tags=["organisation"])
 async def import_api(
-    request: Request, file: UploadFile = File(...), actor: Actor = Depends(current_actor)
+    request: Request, actor: CurrentActor, file: UploadFile = File(...)
 ) -> dict[str, Any]:
     """Import an HRIS CSV (multipart field `file`). All-or-nothing; 400 lists every problem."""
     require(actor, Permission.IMPORT_PEOPLE)

@@ -7,7 +7,7 @@ import json
 from datetime import date
 from typing import Any
 
-from fastapi import Body, Depends, File, Form, Request, UploadFile
+from fastapi import Body, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -46,7 +46,7 @@ from heard.programs.rotations import (
 )
 from heard.programs.scheduler import SOLVE_SECONDS, schedule_rotations
 from heard.programs.sessions import my_sessions
-from heard.web.auth import current_actor, db_session
+from heard.web.auth import CurrentActor, DbSession
 from heard.web.render import page, page_and_api
 from heard.web.routing import new_router
 
@@ -64,9 +64,9 @@ def sessions_data(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/programs/sessions", response_class=HTMLResponse, include_in_schema=False)
 def sessions_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = sessions_data(session, actor)
     data["logged"] = request.query_params.get("logged")
@@ -75,21 +75,21 @@ def sessions_page(
 
 @router.get("/api/programs/sessions", tags=["programs"])
 def sessions_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    actor: CurrentActor, session: DbSession
 ) -> dict[str, Any]:
     return sessions_data(session, actor)
 
 
 @router.post("/programs/sessions/{session_id}/observations", include_in_schema=False)
 def observe_submit(
+    actor: CurrentActor,
+    session: DbSession,
     session_id: int,
     kind: str = Form(...),
     text: str = Form(...),
     touchpoint: str = Form(""),
     segment: str = Form(""),
     severity: int = Form(2),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> RedirectResponse:
     log_observation(session, actor, session_id, kind=kind, text=text, touchpoint=touchpoint,
                     segment=segment, severity=severity)
@@ -98,10 +98,10 @@ def observe_submit(
 
 @router.post("/api/programs/sessions/{session_id}/observations", tags=["programs"])
 def observe_api(
+    actor: CurrentActor,
+    session: DbSession,
     session_id: int,
     body: dict[str, Any] = Body(...),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     row = log_observation(
         session, actor, session_id, kind=str(body.get("kind", "")), text=str(body.get("text", "")),
@@ -153,10 +153,10 @@ def edit_debrief(session: Session, actor: Actor, action: str, body: dict[str, An
 
 @router.post("/programs/debrief/{action}", include_in_schema=False)
 async def debrief_edit_submit(
+    actor: CurrentActor,
+    session: DbSession,
     action: str,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> RedirectResponse:
     form = await request.form()
     body: dict[str, Any] = {key: form.get(key) for key in ("pattern_id", "label")}
@@ -167,10 +167,10 @@ async def debrief_edit_submit(
 
 @router.post("/api/programs/debrief/{action}", tags=["programs"])
 def debrief_edit_api(
+    actor: CurrentActor,
+    session: DbSession,
     action: str,
     body: dict[str, Any] = Body(default_factory=dict),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """save (a fresh run), rename {pattern_id, label}, merge {pattern_ids},
     split {pattern_id, members, label}; answers the debrief as it now stands."""
@@ -180,6 +180,8 @@ def debrief_edit_api(
 
 @router.post("/programs/experiments", include_in_schema=False)
 def promote_submit(
+    actor: CurrentActor,
+    session: DbSession,
     pattern_label: str = Form(...),
     evidence: str = Form(""),
     hypothesis: str = Form(...),
@@ -189,8 +191,6 @@ def promote_submit(
     target: float | None = Form(None),
     due_on: date | None = Form(None),
     pilot_id: int | None = Form(None),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> RedirectResponse:
     promote_pattern(
         session, actor, pattern_label=pattern_label,
@@ -215,9 +215,9 @@ def _number(body: dict[str, Any], key: str) -> float | None:
 
 @router.post("/api/programs/experiments", tags=["programs"])
 def promote_api(
+    actor: CurrentActor,
+    session: DbSession,
     body: dict[str, Any] = Body(...),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Promote a pattern: {pattern_label, evidence: [observation ids], hypothesis, owner_id,
     metric, baseline?, target?, due_on?, pilot_id?}; with pilot_id it becomes one of that
@@ -248,7 +248,7 @@ page_and_api(
 
 @router.post("/api/programs/schedule", tags=["programs"])
 def schedule_api(
-    problem: dict[str, Any] = Body(...), actor: Actor = Depends(current_actor)
+    actor: CurrentActor, problem: dict[str, Any] = Body(...)
 ) -> dict[str, Any]:
     """Solve a rotation problem (same JSON as `heard programs schedule`)."""
     return schedule_rotations(actor, problem)
@@ -291,9 +291,9 @@ def schedule_form(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/programs/schedule", response_class=HTMLResponse, include_in_schema=False)
 def schedule_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = schedule_form(session, actor)
     data["created"] = request.query_params.get("created")
@@ -302,6 +302,8 @@ def schedule_page(
 
 @router.post("/programs/schedule", response_class=HTMLResponse, include_in_schema=False)
 def schedule_submit(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
     source: str = Form("org"),
     weeks: str = Form("13"),
@@ -314,8 +316,6 @@ def schedule_submit(
     start_date: str = Form(""),
     problem: str = Form(""),
     problem_file: UploadFile | None = File(None),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     """Build the problem (from the organisation, or a pasted/uploaded PROBLEM.json), solve it
     within the solver's time limit, and show the result on the same page."""
@@ -348,11 +348,11 @@ def schedule_submit(
 
 @router.get("/api/programs/schedule/org", tags=["programs"])
 def schedule_org_api(
+    actor: CurrentActor,
+    session: DbSession,
     weeks: str = "13", visits: str = "1", host_capacity: str = "1", mentors_per_host: str = "1",
     blackout_weeks: str = "", host_departments: str = "", peak_hours: str = "9-12",
     start_date: str = "",
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """A PROBLEM.json built from the organisation: team leaders visit, teams host, members
     mentor. host_departments is a comma list (empty: all). Post it to /api/programs/schedule."""
@@ -369,10 +369,10 @@ def _download(body: str, filename: str, media_type: str) -> Response:
 
 @router.post("/programs/schedule/download", include_in_schema=False)
 def schedule_download(
+    actor: CurrentActor,
     schedule: str = Form(...),
     start_date: str = Form(""),
     format: str = Form("json"),
-    actor: Actor = Depends(current_actor),
 ) -> Response:
     """SCHEDULE.json or the .ics calendar of a schedule shown on the page."""
     if format == "ics":
@@ -383,7 +383,7 @@ def schedule_download(
 
 @router.post("/api/programs/schedule/ics", tags=["programs"])
 def schedule_ics_api(
-    body: dict[str, Any] = Body(...), actor: Actor = Depends(current_actor)
+    actor: CurrentActor, body: dict[str, Any] = Body(...)
 ) -> Response:
     """{assignments, start_date}: the schedule as an iCalendar file."""
     ics = schedule_ics(actor, body, str(body.get("start_date") or ""))
@@ -392,12 +392,12 @@ def schedule_ics_api(
 
 @router.post("/programs/schedule/sessions", include_in_schema=False)
 def schedule_sessions_submit(
+    actor: CurrentActor,
+    session: DbSession,
     schedule: str = Form(...),
     start_date: str = Form(""),
     name: str = Form("Role rotation"),
     format: str = Form("support"),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> RedirectResponse:
     created = create_rotation_sessions(session, actor, schedule, start_date=start_date,
                                        name=name, format_=format)
@@ -407,9 +407,9 @@ def schedule_sessions_submit(
 
 @router.post("/api/programs/schedule/sessions", tags=["programs"])
 def schedule_sessions_api(
+    actor: CurrentActor,
+    session: DbSession,
     body: dict[str, Any] = Body(...),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """{assignments, start_date, name?, format?}: a role-rotation program with one session
     per assignment (leaders and mentors by email, hosts by team name)."""
@@ -427,16 +427,16 @@ def _rituals_page(request: Request, session: Session, actor: Actor) -> HTMLRespo
 
 @router.get("/programs/rituals", response_class=HTMLResponse, include_in_schema=False)
 def rituals_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     return _rituals_page(request, session, actor)
 
 
 @router.get("/api/programs/rituals", tags=["programs"])
 def rituals_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    actor: CurrentActor, session: DbSession
 ) -> dict[str, Any]:
     """Your rituals: adherence per ritual, the overdue ones, sessions due but not yet
     recorded, the next ones and the recently recorded."""
@@ -445,10 +445,10 @@ def rituals_api(
 
 @router.post("/programs/rituals/{session_id}", include_in_schema=False)
 def ritual_record_submit(
+    actor: CurrentActor,
+    session: DbSession,
     session_id: int,
     outcome: str = Form(...),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> RedirectResponse:
     if outcome not in ("held", "skipped"):
         raise ValidationError([Problem("must be held or skipped", "outcome")])
@@ -458,7 +458,7 @@ def ritual_record_submit(
 
 @router.get("/api/programs/cadence", tags=["programs"])
 def cadence_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    actor: CurrentActor, session: DbSession
 ) -> dict[str, Any]:
     """Your rituals: how many were held of those due, and which are overdue."""
     return {"rituals": ritual_cadence(session, actor)}
@@ -466,10 +466,10 @@ def cadence_api(
 
 @router.post("/api/programs/sessions/{session_id}/held", tags=["programs"])
 def ritual_held_api(
+    actor: CurrentActor,
+    session: DbSession,
     session_id: int,
     body: dict[str, Any] = Body(...),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Record a session as held ({"held": true}) or skipped ({"held": false})."""
     row = mark_ritual(session, actor, session_id, bool(body.get("held", True)))
@@ -478,9 +478,9 @@ def ritual_held_api(
 
 @router.post("/api/programs/sessions/{session_id}/skipped", tags=["programs"])
 def ritual_skipped_api(
+    actor: CurrentActor,
+    session: DbSession,
     session_id: int,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Record a session as skipped."""
     row = mark_ritual(session, actor, session_id, held=False)
@@ -489,9 +489,9 @@ def ritual_skipped_api(
 
 @router.get("/programs/pilots", response_class=HTMLResponse, include_in_schema=False)
 def pilots_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = pilots_data(session, actor)
     data["owners"] = owner_choices(session, actor) if data["can_manage"] else []
@@ -501,7 +501,7 @@ def pilots_page(
 
 @router.get("/api/programs/pilots", tags=["programs"])
 def pilots_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    actor: CurrentActor, session: DbSession
 ) -> dict[str, Any]:
     """Every pilot: stage, what is missing for the next, sessions, debrief and changes."""
     return pilots_data(session, actor)
@@ -518,9 +518,9 @@ def _start_pilot(session: Session, actor: Actor, body: dict[str, Any]) -> dict[s
 
 @router.post("/api/programs/pilots", tags=["programs"])
 def pilot_start_api(
+    actor: CurrentActor,
+    session: DbSession,
     body: dict[str, Any] = Body(...),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Start a pilot: {product_area, starts_on, immersion_days?, changes_planned?}."""
     return _start_pilot(session, actor, body)
@@ -528,12 +528,12 @@ def pilot_start_api(
 
 @router.post("/programs/pilots", include_in_schema=False)
 def pilot_start_submit(
+    actor: CurrentActor,
+    session: DbSession,
     product_area: str = Form(""),
     starts_on: str = Form(""),
     immersion_days: str = Form("14"),
     changes_planned: str = Form("3"),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> RedirectResponse:
     view = _start_pilot(session, actor, {"product_area": product_area, "starts_on": starts_on,
                                          "immersion_days": immersion_days,
@@ -560,11 +560,11 @@ def edit_pilot(session: Session, actor: Actor, pilot_id: int, action: str,
 
 @router.post("/api/programs/pilots/{pilot_id}/{action}", tags=["programs"])
 def pilot_edit_api(
+    actor: CurrentActor,
+    session: DbSession,
     pilot_id: int,
     action: str,
     body: dict[str, Any] = Body(default_factory=dict),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """sessions {leader_ids, scheduled_on, format?}: immersion sessions in the pilot;
     debrief {debrief_id?}: save a debrief of the pilot's observations (or link a saved one);
@@ -577,11 +577,11 @@ def pilot_edit_api(
 
 @router.post("/programs/pilots/{pilot_id}/{action}", include_in_schema=False)
 async def pilot_edit_submit(
+    actor: CurrentActor,
+    session: DbSession,
     pilot_id: int,
     action: str,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> RedirectResponse:
     form = await request.form()
     body: dict[str, Any] = {k: form.get(k) for k in ("scheduled_on", "format", "debrief_id",

@@ -8,7 +8,7 @@ import re
 import secrets
 from typing import Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import BaseModel, Field
@@ -18,7 +18,7 @@ from heard.accounts.policy import Actor, Permission
 from heard.errors import Conflict, ValidationError
 from heard.pulse import charts, config, items, links, predictions, rounds, views
 from heard.pulse.report import to_csv
-from heard.web.auth import current_actor, db_session, get_heard
+from heard.web.auth import CurrentActor, DbSession, get_heard
 from heard.web.render import page, page_and_api
 from heard.web.routing import new_router
 
@@ -48,9 +48,9 @@ def _numbers(raw: dict[int, str], cast: type[int] | type[float]) -> dict[int, An
 
 @router.get("/pulse", response_class=HTMLResponse, include_in_schema=False)
 def pulse_home(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = views.member_view(session, actor)
     data["can_lead"] = actor.can(Permission.PULSE_LEAD)
@@ -62,7 +62,7 @@ def pulse_home(
 
 @router.get("/api/pulse", tags=["pulse"])
 def pulse_home_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    actor: CurrentActor, session: DbSession
 ) -> dict[str, Any]:
     """Open rounds the signed-in person is invited to."""
     return views.member_view(session, actor)
@@ -70,10 +70,10 @@ def pulse_home_api(
 
 @router.get("/pulse/rounds/{ref}/answer", response_class=HTMLResponse, include_in_schema=False)
 def answer_page(
+    actor: CurrentActor,
+    session: DbSession,
     ref: str,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = views.answer_form(session, actor, ref)
     return page(request, "pulse/answer.html", data, actor=actor, title="Pulse")
@@ -81,10 +81,10 @@ def answer_page(
 
 @router.post("/pulse/rounds/{ref}/answer", include_in_schema=False)
 async def answer_submit(
+    actor: CurrentActor,
+    session: DbSession,
     ref: str,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     form = await request.form()
     ratings = _numbers(_int_fields(form, "item_"), int)
@@ -105,19 +105,19 @@ class Answers(BaseModel):
 
 @router.get("/api/pulse/rounds/{ref}/form", tags=["pulse"])
 def answer_form_api(
+    actor: CurrentActor,
+    session: DbSession,
     ref: str,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     return views.answer_form(session, actor, ref)
 
 
 @router.post("/api/pulse/rounds/{ref}/answers", tags=["pulse"], status_code=201)
 def answer_api(
+    actor: CurrentActor,
+    session: DbSession,
     ref: str,
     body: Answers,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Answer a round once. Every rating item is required; comments are optional."""
     rounds.submit_answers(session, actor, ref, body.ratings, body.comments)
@@ -131,11 +131,11 @@ def answer_api(
     "/pulse/rounds/{ref}/predict/{team_id}", response_class=HTMLResponse, include_in_schema=False
 )
 def predict_page(
+    actor: CurrentActor,
+    session: DbSession,
     ref: str,
     team_id: int,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = predictions.prediction_form(session, actor, ref, team_id)
     data["saved"] = request.query_params.get("saved") == "1"
@@ -144,11 +144,11 @@ def predict_page(
 
 @router.post("/pulse/rounds/{ref}/predict/{team_id}", include_in_schema=False)
 async def predict_submit(
+    actor: CurrentActor,
+    session: DbSession,
     ref: str,
     team_id: int,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     form = await request.form()
     values = _numbers(_int_fields(form, "item_"), float)
@@ -169,21 +169,21 @@ class PredictionBody(BaseModel):
 
 @router.get("/api/pulse/rounds/{ref}/predictions/{team_id}", tags=["pulse"])
 def prediction_api(
+    actor: CurrentActor,
+    session: DbSession,
     ref: str,
     team_id: int,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     return predictions.prediction_form(session, actor, ref, team_id)
 
 
 @router.put("/api/pulse/rounds/{ref}/predictions/{team_id}", tags=["pulse"])
 def prediction_put_api(
+    actor: CurrentActor,
+    session: DbSession,
     ref: str,
     team_id: int,
     body: PredictionBody,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Predict the team's average per rating item and name three expected top barriers."""
     predictions.submit_prediction(session, actor, ref, team_id, body.values, body.barriers)
@@ -192,11 +192,11 @@ def prediction_put_api(
 
 @router.get("/pulse/gap", response_class=HTMLResponse, include_in_schema=False)
 def gap_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
     team: int | None = None,
     round: str | None = None,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = views.leader_gap_view(session, actor, team, round)
     gap = data["gap"]
@@ -209,10 +209,10 @@ def gap_page(
 
 @router.get("/api/pulse/gap", tags=["pulse"])
 def gap_api(
+    actor: CurrentActor,
+    session: DbSession,
     team: int | None = None,
     round: str | None = None,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """A leader's gap for one of their teams: per item actual mean with 95% CI, predicted
     mean, gap, rWG; calibration; knows-what-hurts-most; trend. Suppressed teams get a
@@ -225,10 +225,10 @@ def gap_api(
 
 @router.get("/pulse/org", response_class=HTMLResponse, include_in_schema=False)
 def org_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
     round: str | None = None,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = views.org_view(session, actor, round)
     if data.get("gaps") and data["gaps"]["distribution"].get("histogram"):
@@ -240,9 +240,9 @@ def org_page(
 
 @router.get("/api/pulse/org", tags=["pulse"])
 def org_api(
+    actor: CurrentActor,
+    session: DbSession,
     round: str | None = None,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Organisation-wide aggregates: groups, gap distribution, blind spots, ICC(1), trend."""
     return views.org_view(session, actor, round)
@@ -250,10 +250,10 @@ def org_api(
 
 @router.get("/api/pulse/report", tags=["pulse"])
 def report_api(
+    actor: CurrentActor,
+    session: DbSession,
     round: str | None = None,
     format: str = Query("json", pattern="^(json|csv)$"),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Any:
     """One record per (team, item), as `heard pulse report`. Leaders get their own teams."""
     data = views.report_view(session, actor, round)
@@ -264,9 +264,9 @@ def report_api(
 
 @router.get("/pulse/export.csv", include_in_schema=False)
 def export_csv(
+    actor: CurrentActor,
+    session: DbSession,
     round: str | None = None,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     data = views.report_view(session, actor, round)
     name = f"pulse-{data['round']['name']}.csv".replace(" ", "-")
@@ -290,9 +290,9 @@ page_and_api(
 
 @router.post("/pulse/rounds", include_in_schema=False)
 async def rounds_create_form(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     form = await request.form()
     name = form.get("name")
@@ -341,10 +341,10 @@ def _links_download(round_name: str, found: list[links.AnswerLink]) -> Response:
 
 @router.post("/pulse/rounds/{ref}/links", include_in_schema=False)
 async def links_export_form(
+    actor: CurrentActor,
+    session: DbSession,
     ref: str,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     """Issue (rotate) the round's one-time answer links and download them as CSV."""
     form = await request.form()
@@ -359,11 +359,11 @@ class LinksBody(BaseModel):
 
 @router.post("/api/pulse/rounds/{ref}/links", tags=["pulse"])
 def links_export_api(
+    actor: CurrentActor,
+    session: DbSession,
     ref: str,
     body: LinksBody,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Any:
     """Issue one-time answer links for an open round's unanswered invitations: name, email,
     link. Issuing again replaces every earlier link. heard sends no email."""
@@ -395,14 +395,14 @@ def _link_page(
 
 @router.get("/pulse/a/{secret}", response_class=HTMLResponse, include_in_schema=False)
 def link_answer_page(
-    secret: str, request: Request, session: Session = Depends(db_session, scope="function")
+    secret: str, request: Request, session: DbSession
 ) -> Response:
     return _link_page(request, secret, links.link_form(session, secret))
 
 
 @router.post("/pulse/a/{secret}", include_in_schema=False)
 async def link_answer_submit(
-    secret: str, request: Request, session: Session = Depends(db_session, scope="function")
+    secret: str, request: Request, session: DbSession
 ) -> Response:
     form = await request.form()
     nonce = form.get("csrf_token")
@@ -430,11 +430,11 @@ def link_thanks(request: Request) -> HTMLResponse:
 
 @router.post("/pulse/rounds/{ref}/{action}", include_in_schema=False)
 def rounds_action_form(
+    actor: CurrentActor,
+    session: DbSession,
     ref: str,
     action: str,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     _round_action(request, session, actor, ref, action)
     return RedirectResponse("/pulse/rounds", status_code=303)
@@ -459,9 +459,9 @@ class NewRound(BaseModel):
 
 @router.post("/api/pulse/rounds", tags=["pulse"], status_code=201)
 def rounds_create_api(
+    actor: CurrentActor,
+    session: DbSession,
     body: NewRound,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     rnd = rounds.create_round(session, actor, name=body.name, item_ids=body.item_ids)
     return rounds.round_to_dict(rnd)
@@ -469,11 +469,11 @@ def rounds_create_api(
 
 @router.post("/api/pulse/rounds/{ref}/{action}", tags=["pulse"])
 def rounds_action_api(
+    actor: CurrentActor,
+    session: DbSession,
     ref: str,
     action: str,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """open | close | publish | remind."""
     result = _round_action(request, session, actor, ref, action)
@@ -503,9 +503,9 @@ def _settings_data(request: Request, session: Session, actor: Actor) -> dict[str
 
 @router.get("/pulse/settings", response_class=HTMLResponse, include_in_schema=False)
 def settings_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = _settings_data(request, session, actor)
     return page(request, "pulse/settings.html", data, actor=actor, title="Pulse settings")
@@ -513,9 +513,9 @@ def settings_page(
 
 @router.post("/pulse/settings", include_in_schema=False)
 async def settings_form(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     form = await request.form()
     raw = form.get("min_group_size")
@@ -543,16 +543,16 @@ async def settings_form(
 
 @router.get("/api/pulse/items", tags=["pulse"])
 def items_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    actor: CurrentActor, session: DbSession
 ) -> dict[str, Any]:
     return {"items": items.list_items(session, actor)}
 
 
 @router.post("/api/pulse/items", tags=["pulse"], status_code=201)
 def items_create_api(
+    actor: CurrentActor,
+    session: DbSession,
     body: NewItem,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     item = items.add_item(
         session,
@@ -567,19 +567,19 @@ def items_create_api(
 
 @router.get("/api/pulse/settings", tags=["pulse"])
 def settings_api(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     return config.settings_data(session, actor, get_heard(request).settings)
 
 
 @router.put("/api/pulse/settings", tags=["pulse"])
 def settings_put_api(
+    actor: CurrentActor,
+    session: DbSession,
     body: KBody,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Set k (3-10); it applies to rounds closed from now on."""
     config.set_min_group_size(session, actor, body.min_group_size)

@@ -22,7 +22,7 @@ from heard.signals.agreement import agreement
 from heard.signals.formats import FORMATS
 from heard.signals.ingest import ingest_mappings, recent_runs, run_status, start_run
 from heard.signals.jobs import spool_dir, start_job
-from heard.web.auth import current_actor, db_session, get_heard
+from heard.web.auth import CurrentActor, DbSession, get_heard
 from heard.web.render import page, page_and_api
 from heard.web.routing import new_router
 
@@ -54,11 +54,11 @@ def _filter(
 
 @router.get("/signals", response_class=HTMLResponse, include_in_schema=False)
 def inbox_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
     f: inbox.InboxFilter = Depends(_filter),
     page_number: int = Query(1, alias="page", ge=1),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = inbox.inbox(session, actor, f, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
     data["page"] = page_number
@@ -68,23 +68,23 @@ def inbox_page(
 
 @router.get("/api/signals/interactions", tags=["signals"])
 def inbox_api(
+    actor: CurrentActor,
+    session: DbSession,
     f: inbox.InboxFilter = Depends(_filter),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     return inbox.inbox(session, actor, f, limit=limit, offset=offset)
 
 
 @router.post("/api/signals/interactions", tags=["signals"])
 def ingest_api(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
     items: list[Any] = Body(..., description="Messages in the JSONL shape (see docs)."),
     source: str = Query("api", max_length=64),
     score: bool = Query(True, description="Score new customer messages as they land."),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     """Ingest messages (valid ones land; bad ones are listed with position and reason)."""
     require(actor, Permission.SIGNALS_INGEST)
@@ -116,7 +116,7 @@ class ScoreRequest(BaseModel):
 
 
 @router.post("/api/score", tags=["signals"])
-def score_api(body: ScoreRequest, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def score_api(body: ScoreRequest, actor: CurrentActor) -> dict[str, Any]:
     """Redact and score ``[{"id", "text"}]``; the same output as ``heard score``."""
     require(actor, Permission.SIGNALS_SCORE)
     return {"profile": body.profile, "items": pipeline.score_items(actor, body.profile, body.items)}
@@ -135,9 +135,9 @@ def ingest_data(session: Session, actor: Actor) -> dict[str, Any]:
 
 @router.get("/signals/ingest", response_class=HTMLResponse, include_in_schema=False)
 def ingest_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     return page(
         request,
@@ -150,13 +150,13 @@ def ingest_page(
 
 @router.post("/signals/ingest", include_in_schema=False)
 async def ingest_upload(
+    actor: CurrentActor,
     request: Request,
     file: UploadFile = File(...),
     fmt: str = Form(..., alias="format"),
     source: str = Form(""),
     score: str = Form(""),
     profile: str = Form(""),
-    actor: Actor = Depends(current_actor),
 ) -> Response:
     """Spool the upload to disk, start the job, and send the browser to its progress page."""
     require(actor, Permission.SIGNALS_INGEST)
@@ -191,10 +191,10 @@ async def ingest_upload(
 
 @router.get("/signals/ingest/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)
 def run_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
     run_id: int,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     data = {"run": run_status(session, actor, run_id)}
     if request.headers.get("hx-request"):
@@ -204,9 +204,9 @@ def run_page(
 
 @router.get("/api/signals/ingest/runs/{run_id}", tags=["signals"])
 def run_api(
+    actor: CurrentActor,
+    session: DbSession,
     run_id: int,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     return run_status(session, actor, run_id)
 
@@ -222,11 +222,11 @@ class Verdict(BaseModel):
 
 @router.get("/signals/review", response_class=HTMLResponse, include_in_schema=False)
 def review_page(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
     status: str = "pending",
     done: int | None = None,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> HTMLResponse:
     from heard.signals.models.labels import EMOTIONS
 
@@ -238,20 +238,20 @@ def review_page(
 
 @router.get("/api/signals/reviews", tags=["signals"])
 def review_api(
+    actor: CurrentActor,
+    session: DbSession,
     status: str = "pending",
     limit: int = Query(50, ge=1, le=500),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     return review.review_queue(session, actor, status=status, limit=limit)
 
 
 @router.post("/signals/review/{review_id}", include_in_schema=False)
 async def review_form(
+    actor: CurrentActor,
+    session: DbSession,
     request: Request,
     review_id: int,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     form = await request.form()
     labels = [str(v) for v in form.getlist("emotion_labels")]
@@ -268,10 +268,10 @@ async def review_form(
 
 @router.post("/api/signals/reviews/{review_id}", tags=["signals"])
 def review_submit_api(
+    actor: CurrentActor,
+    session: DbSession,
     review_id: int,
     body: Verdict,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     return review.submit_review(
         session,
@@ -285,7 +285,7 @@ def review_submit_api(
 
 @router.get("/api/signals/agreement", tags=["signals"])
 def agreement_api(
-    actor: Actor = Depends(current_actor), session: Session = Depends(db_session, scope="function")
+    actor: CurrentActor, session: DbSession
 ) -> dict[str, Any]:
     return agreement(session, actor)
 
@@ -313,9 +313,9 @@ page_and_api(
 
 @router.post("/api/signals/rules", tags=["signals"], status_code=201)
 def rule_create_api(
+    actor: CurrentActor,
+    session: DbSession,
     body: NewRule,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     rule = routing.create_rule(
         session,
@@ -330,6 +330,8 @@ def rule_create_api(
 
 @router.post("/signals/routing/rules", include_in_schema=False)
 def rule_create_form(
+    actor: CurrentActor,
+    session: DbSession,
     name: str = Form(...),
     queue_id: int = Form(...),
     position: int = Form(100),
@@ -340,8 +342,6 @@ def rule_create_form(
     min_effort: str = Form(""),
     channel: str = Form(""),
     customer_tier: str = Form(""),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     conditions: dict[str, Any] = {}
     for key, value in (
@@ -368,9 +368,9 @@ def rule_create_form(
 
 @router.post("/signals/routing/rules/{rule_id}/delete", include_in_schema=False)
 def rule_delete_form(
+    actor: CurrentActor,
+    session: DbSession,
     rule_id: int,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     routing.delete_rule(session, actor, rule_id)
     return RedirectResponse("/signals/routing", status_code=303)
@@ -378,11 +378,11 @@ def rule_delete_form(
 
 @router.post("/signals/routing/queues", include_in_schema=False)
 def queue_create_form(
+    actor: CurrentActor,
+    session: DbSession,
     name: str = Form(...),
     alert_depth: int = Form(50),
     specialist: str = Form(""),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     routing.create_queue(
         session, actor, name=name, alert_depth=alert_depth, specialist=specialist == "yes"
@@ -392,11 +392,11 @@ def queue_create_form(
 
 @router.post("/signals/routing/handlers", include_in_schema=False)
 def handler_form(
+    actor: CurrentActor,
+    session: DbSession,
     queue_id: int = Form(...),
     email: str = Form(...),
     capacity: int = Form(10),
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     routing.add_handler(session, actor, queue_id=queue_id, email=email, capacity=capacity)
     return RedirectResponse("/signals/routing", status_code=303)
@@ -427,10 +427,10 @@ page_and_api(
 
 @router.post("/signals/cases/{case_id}/{action}", include_in_schema=False)
 def case_action_form(
+    actor: CurrentActor,
+    session: DbSession,
     case_id: int,
     action: str,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     _case_action(session, actor, case_id, action)
     return RedirectResponse("/signals/cases", status_code=303)
@@ -438,10 +438,10 @@ def case_action_form(
 
 @router.post("/api/signals/cases/{case_id}/{action}", tags=["signals"])
 def case_action_api(
+    actor: CurrentActor,
+    session: DbSession,
     case_id: int,
     action: str,
-    actor: Actor = Depends(current_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> dict[str, Any]:
     _case_action(session, actor, case_id, action)
     return {"id": case_id, "action": action}

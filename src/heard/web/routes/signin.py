@@ -4,18 +4,11 @@ import secrets
 
 from fastapi import Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from heard.accounts.policy import Actor
 from heard.accounts.signin import sign_in, sign_out
 from heard.errors import NotAuthenticated, RateLimited
-from heard.web.auth import (
-    LOGIN_CSRF_COOKIE,
-    SESSION_COOKIE,
-    db_session,
-    get_heard,
-    optional_actor,
-)
+from heard.web.auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, DbSession, get_heard, optional_actor
 from heard.web.render import page
 from heard.web.routing import new_router
 
@@ -43,12 +36,12 @@ def login_form(request: Request, next: str = "/") -> Response:
 
 @router.post("/login", include_in_schema=False)
 def login_submit(
+    session: DbSession,
     request: Request,
     email: str = Form(...),
     password: str = Form(...),
     next: str = Form("/"),
     login_csrf: str = Form(""),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     heard = get_heard(request)
     cookie_token = request.cookies.get(LOGIN_CSRF_COOKIE, "")
@@ -90,9 +83,9 @@ def login_submit(
 
 @router.post("/logout", include_in_schema=False)
 def logout(
+    session: DbSession,
     request: Request,
     actor: Actor | None = Depends(optional_actor),
-    session: Session = Depends(db_session, scope="function"),
 ) -> Response:
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
