@@ -16,7 +16,7 @@ from heard.accounts.policy import Actor
 from heard.accounts.users import ACTOR_COLUMNS, actor_for
 from heard.errors import NotAuthenticated, RateLimited
 from heard.settings import Settings
-from heard.store.engine import utcnow
+from heard.store.engine import read_rows, utcnow
 from heard.store.tables.accounts import LoginFailure, User, WebSession
 
 
@@ -82,7 +82,6 @@ class SessionInfo:
 
 
 # Every signed-in request runs this; building the select once saves most of its cost.
-# Run on the Core connection: no ORM bookkeeping for a lookup that only reads columns.
 _SESSION_AND_USER = (
     select(WebSession.expires_at, WebSession.csrf_token, *ACTOR_COLUMNS)
     .join(User, User.id == WebSession.user_id)
@@ -91,11 +90,7 @@ _SESSION_AND_USER = (
 
 
 def session_actor(session: Session, cookie_value: str) -> SessionInfo | None:
-    row = (
-        session.connection()
-        .execute(_SESSION_AND_USER, {"token_hash": hash_token(cookie_value)})
-        .first()
-    )
+    row = read_rows(session, _SESSION_AND_USER, {"token_hash": hash_token(cookie_value)}).first()
     if row is None or row.expires_at < utcnow() or not row.active:
         return None
     return SessionInfo(actor_for(row, "session"), row.csrf_token)

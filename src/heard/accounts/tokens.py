@@ -15,7 +15,7 @@ from heard.accounts.policy import Actor, Permission, require
 from heard.accounts.signin import hash_token
 from heard.accounts.users import ACTOR_COLUMNS, actor_for, get_user_by_email
 from heard.errors import NotFound
-from heard.store.engine import utcnow
+from heard.store.engine import read_rows, utcnow
 from heard.store.tables.accounts import ApiToken, User
 
 TOKEN_START = "heard_"
@@ -70,7 +70,6 @@ def list_tokens(session: Session, actor: Actor) -> list[dict[str, Any]]:
 
 
 # Every API request runs this; building the select once saves most of its cost.
-# Run on the Core connection: no ORM bookkeeping for a lookup that only reads columns.
 _TOKEN_AND_USER = (
     select(ApiToken.id.label("token_id"), ApiToken.revoked_at, ApiToken.last_used_at,
            *ACTOR_COLUMNS)
@@ -87,12 +86,11 @@ _TOKEN_USED = (
 def token_actor(session: Session, secret: str) -> Actor | None:
     if not secret.startswith(TOKEN_START):
         return None
-    connection = session.connection()
-    row = connection.execute(_TOKEN_AND_USER, {"token_hash": hash_token(secret)}).first()
+    row = read_rows(session, _TOKEN_AND_USER, {"token_hash": hash_token(secret)}).first()
     if row is None or row.revoked_at is not None or not row.active:
         return None
     # Writing on every request would serialise API traffic on SQLite; minute precision is plenty.
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
-        connection.execute(_TOKEN_USED, {"token_id": row.token_id, "now": now})
+        session.connection().execute(_TOKEN_USED, {"token_id": row.token_id, "now": now})
     return actor_for(row, "token")

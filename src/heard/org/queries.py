@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session, aliased
 from heard import audit
 from heard.accounts.policy import Actor, Permission, require
 from heard.errors import NotFound
+from heard.store.engine import read_dicts, read_rows
 from heard.store.tables.org import Department, Person, Team
 
 # Fixed statements are built once: composing a select costs more than running it on the
-# demo-sized organisation, and these two sit on every home page and the teams API. They run
-# on the Core connection: selects of plain columns need none of the ORM's bookkeeping.
+# demo-sized organisation, and these two sit on every home page and the teams API.
 _SUMMARY = select(
     select(func.count(Department.id)).scalar_subquery().label("departments"),
     select(func.count(Team.id)).scalar_subquery().label("teams"),
@@ -43,14 +43,14 @@ _TEAMS = (
 
 def org_summary(session: Session, actor: Actor) -> dict[str, int]:
     require(actor, Permission.VIEW_ORG)
-    row = session.connection().execute(_SUMMARY).one()
+    row = read_rows(session, _SUMMARY).one()
     return {"departments": row.departments or 0, "teams": row.teams or 0, "people": row.people or 0}
 
 
 def list_teams(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """Teams with their department, parent, leader and head count."""
     require(actor, Permission.VIEW_ORG)
-    return [dict(row._mapping) for row in session.connection().execute(_TEAMS)]
+    return read_dicts(session, _TEAMS)
 
 
 def person_to_dict(person: Person, team: str, department: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from heard.accounts.policy import Actor, Permission, require
 from heard.errors import Forbidden, ValidationError
 from heard.programs.catalog import RITUAL_EVERY_DAYS
 from heard.programs.sessions import get_session
+from heard.store.engine import read_rows
 from heard.store.tables.programs import Program, ProgramSession
 
 RECENT = 8  # recorded rituals shown on the page
@@ -33,7 +34,7 @@ RitualRow = tuple[str, str, date | None]  # format, status, scheduled day
 
 
 def _ritual_rows(session: Session, actor: Actor) -> list[RitualRow]:
-    rows = session.connection().execute(_RITUALS, {"leader_id": actor.person_id})
+    rows = read_rows(session, _RITUALS, {"leader_id": actor.person_id})
     return [(format_, status, day) for format_, status, day in rows]
 
 

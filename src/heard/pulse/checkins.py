@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from heard import audit
 from heard.accounts.policy import Actor, Permission, require
 from heard.errors import Forbidden, NotFound, Problem, ValidationError
+from heard.store.engine import read_rows
 from heard.store.tables.org import Person, Team
 from heard.store.tables.pulse import PulseCheckin, PulseCheckinNote
 
@@ -147,7 +148,7 @@ def reports(session: Session, actor: Actor) -> list[Row[int, str]]:
     """The active people on the teams the actor leads, the actor excluded: (id, name)."""
     if actor.person_id is None:
         return []
-    return list(session.connection().execute(_REPORTS, {"leader_id": actor.person_id}))
+    return list(read_rows(session, _REPORTS, {"leader_id": actor.person_id}))
 
 
 def _report(session: Session, actor: Actor, person_id: int) -> Person:
@@ -401,8 +402,8 @@ def rhythm(
     since = today - timedelta(days=RHYTHM_WINDOW_DAYS)
     held: dict[int, list[tuple[date, bool]]] = {p.id: [] for p in people}
     if people and actor.person_id is not None:
-        for person_id, held_on, barrier in session.connection().execute(
-            _HELD, {"leader_id": actor.person_id, "today": today}
+        for person_id, held_on, barrier in read_rows(
+            session, _HELD, {"leader_id": actor.person_id, "today": today}
         ):
             if person_id in held:  # not someone who has since left the leader's teams
                 held[person_id].append((held_on, bool(barrier)))

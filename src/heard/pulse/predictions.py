@@ -18,7 +18,7 @@ from heard import audit
 from heard.accounts.policy import Actor, Permission, require
 from heard.errors import Conflict, Forbidden, Problem, ValidationError
 from heard.pulse.rounds import OPEN, get_round, round_items
-from heard.store.engine import utcnow
+from heard.store.engine import read_dicts, utcnow
 from heard.store.tables.org import Team
 from heard.store.tables.pulse import PulsePrediction
 
@@ -46,11 +46,10 @@ def led_teams(session: Session, actor: Actor) -> list[Team]:
 
 
 def led_team_names(session: Session, actor: Actor) -> list[dict[str, Any]]:
-    """led_teams as {id, name}, read on the Core connection: the home page needs no more."""
+    """led_teams as {id, name}, without loading teams: the home page needs no more."""
     if actor.person_id is None:
         return []
-    rows = session.connection().execute(_LED_TEAM_NAMES, {"person_id": actor.person_id})
-    return [dict(r._mapping) for r in rows]
+    return read_dicts(session, _LED_TEAM_NAMES, {"person_id": actor.person_id})
 
 
 def _led_team(session: Session, actor: Actor, team_id: int) -> Team:

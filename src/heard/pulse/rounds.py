@@ -29,7 +29,7 @@ from heard.errors import Conflict, NotFound, Problem, ValidationError
 from heard.pulse import config
 from heard.pulse.items import ItemView, active_items
 from heard.settings import Settings
-from heard.store.engine import utcnow
+from heard.store.engine import read_dicts, utcnow
 from heard.store.tables.org import Person, Team
 from heard.store.tables.pulse import (
     PulseBallot,
@@ -123,7 +123,7 @@ _OPEN_ROUND_NAMES = (
 
 def open_round_names(session: Session) -> list[dict[str, Any]]:
     """Open rounds as {id, name}, in rounds_in's order: for links, without loading rounds."""
-    return [dict(r._mapping) for r in session.connection().execute(_OPEN_ROUND_NAMES)]
+    return read_dicts(session, _OPEN_ROUND_NAMES)
 
 
 def round_to_dict(rnd: PulseRound | Row[*tuple[Any, ...]]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from heard.pulse import anonymity, gaps, rounds, signs
 from heard.pulse.items import OPEN as OPEN_ITEM
 from heard.pulse.predictions import led_team_names, led_teams, predictions_for_round
 from heard.pulse.report import report_records
+from heard.store.engine import read_rows
 from heard.store.tables.pulse import PulseInvitation, PulseRound
 
 LEADER_ROUNDS = (rounds.RESULTS,)
@@ -203,7 +204,7 @@ def member_view(session: Session, actor: Actor) -> dict[str, Any]:
     require(actor, Permission.PULSE_ANSWER)
     if actor.person_id is None:
         return {"rounds": []}
-    rows = session.connection().execute(_MY_OPEN_ROUNDS, {"person_id": actor.person_id})
+    rows = read_rows(session, _MY_OPEN_ROUNDS, {"person_id": actor.person_id})
     return {
         "rounds": [
             rounds.round_to_dict(r) | {"answered": r.answered, "reminders": r.reminders}

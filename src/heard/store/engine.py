@@ -1,18 +1,38 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Select, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+Columns = TypeVarTuple("Columns")
 
 
 def utcnow() -> datetime:
     """Naive UTC timestamp: stored the same way on SQLite and PostgreSQL."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def read_rows(
+    session: Session, statement: Select[*Columns], params: Mapping[str, Any] | None = None
+) -> CursorResult[*Columns]:
+    """Run a select of plain columns on the session's Core connection, in its transaction.
+
+    For reads on the request path: the ORM's execute path (compile state, entity
+    bookkeeping) costs about 60 µs a query more than this, more than the query itself on
+    an organisation of heard's size. Selects of entities still go through the session."""
+    return session.connection().execute(statement, params)
+
+
+def read_dicts(
+    session: Session, statement: Select[*Columns], params: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """:func:`read_rows` as one dict per row, keyed by column label."""
+    return [row._asdict() for row in read_rows(session, statement, params)]
 
 
 def _normalise_url(url: str) -> str:

@@ -16,6 +16,7 @@ from heard.programs.cadence import rituals_panel
 from heard.pulse.checkins import home_panel as checkins_panel
 from heard.pulse.views import home_panel as pulse_panel
 from heard.signals.inbox import overview_panel, queue_panel
+from heard.store.engine import read_rows
 from heard.store.tables.accounts import User
 from heard.store.tables.org import Person, Team
 
@@ -49,7 +50,6 @@ def _org_panel(session: Session, actor: Actor) -> dict[str, Any]:
 
 _LEADER = aliased(Person, name="leader")
 # Built once with bind parameters: composing selects costs more than running them here.
-# Plain-column selects run on the Core connection, skipping the ORM's bookkeeping.
 _MY_TEAM = (
     select(Team.name, _LEADER.name.label("leader"))
     .join(Person, Person.team_id == Team.id)
@@ -69,10 +69,10 @@ def _my_team_panel(session: Session, actor: Actor) -> dict[str, Any] | None:
     if actor.person_id is None:
         return None
     me = {"person_id": actor.person_id}
-    row = session.connection().execute(_MY_TEAM, me).first()
+    row = read_rows(session, _MY_TEAM, me).first()
     if row is None:
         return None
-    led = session.connection().execute(_TEAMS_LED, me).all()
+    led = read_rows(session, _TEAMS_LED, me).all()
     return {
         "team": row.name,
         "leader": row.leader,
