@@ -19,6 +19,7 @@ from pathlib import Path
 import common as C
 import numpy as np
 import torch
+from expose_pooled import expose_pooled
 from tokenizers import Tokenizer
 from torch import nn
 
@@ -252,6 +253,7 @@ def export(full: Full, tok: Tokenizer, hold_x: list[str], hold_y: np.ndarray,
     )
     int8 = C.ARTIFACTS / "emotions-minilm.int8.onnx"
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
+    expose_pooled(int8)  # the distress head reads the sentence vector from the same pass
     shutil.copy(minilm_dir() / "tokenizer.json", C.ARTIFACTS / "minilm-tokenizer.json")
     logits = onnx_logits(int8, tok, hold_x)
     with torch.no_grad():  # how far int8 drifts from the fp32 network on real texts

@@ -30,10 +30,12 @@ _CHUNK_CACHE_SIZE = 200_000  # whitespace chunks remembered (tens of MB at most)
 
 @dataclass(frozen=True)
 class EmotionOutput:
-    """Calibrated probabilities: emotions (n, 28) and sentiment (n, 3)."""
+    """Calibrated probabilities, emotions (n, 28) and sentiment (n, 3), and each text's
+    sentence vector (n, d): what the emotion head reads, which the distress head reads too."""
 
     emotions: FloatArray
     sentiment: FloatArray
+    features: FloatArray
 
 
 class EmotionModel(Protocol):
@@ -52,6 +54,7 @@ class OnnxEmotionModel:
     """all-MiniLM-L6-v2 fine-tuned on GoEmotions, int8-quantised ONNX."""
 
     name = "minilm-int8"
+    dims = 384
     # Measured on 2 cores: batches of ~32 length-sorted texts are faster than 64 or 128
     # (less padding, activations stay in cache), so bigger requests are cut to this size.
     inner_batch = 32
@@ -87,28 +90,35 @@ class OnnxEmotionModel:
         self.calibration = Calibration.from_json(artifacts / "emotions-minilm.calibration.json")
 
     def logits(self, texts: list[str], batch_size: int = 64) -> FloatArray:
+        return self.forward(texts, batch_size)[0]
+
+    def forward(self, texts: list[str], batch_size: int = 64) -> tuple[FloatArray, FloatArray]:
+        """Logits (n, 31) and mean-pooled sentence vectors (n, 384), in the texts' order."""
         ids = [e.ids for e in self._tok.encode_batch(texts)]
         lens = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
         # Similar lengths together means little padding: the biggest single speed-up.
         order = np.argsort(lens, kind="stable") if self._sort else np.arange(len(ids))
         out = np.zeros((len(texts), N_EMOTIONS + 3), dtype=np.float32)
+        pooled = np.zeros((len(texts), self.dims), dtype=np.float32)
         step = max(1, min(batch_size, self.inner_batch))
         for start in range(0, len(order), step):
             idx = order[start : start + step]
-            out[idx] = self._run([ids[i] for i in idx], int(lens[idx].max()))
-        return out
+            out[idx], pooled[idx] = self._run([ids[i] for i in idx], int(lens[idx].max()))
+        return out, pooled
 
-    def _run(self, seqs: list[list[int]], width: int) -> FloatArray:
+    def _run(self, seqs: list[list[int]], width: int) -> tuple[FloatArray, FloatArray]:
         input_ids = np.zeros((len(seqs), width), dtype=np.int64)
         mask = np.zeros((len(seqs), width), dtype=np.int64)
         for row, seq in enumerate(seqs):
             input_ids[row, : len(seq)] = seq
             mask[row, : len(seq)] = 1
-        result = self._session.run(["logits"], {"input_ids": input_ids, "attention_mask": mask})
-        return np.asarray(result[0], dtype=np.float32)
+        logits, pooled = self._session.run(
+            ["logits", "pooled"], {"input_ids": input_ids, "attention_mask": mask}
+        )
+        return np.asarray(logits, dtype=np.float32), np.asarray(pooled, dtype=np.float32)
 
     def predict(self, texts: list[str], batch_size: int = 64) -> EmotionOutput:
-        return _calibrated(self.calibration, self.logits(texts, batch_size))
+        return _calibrated(self.calibration, *self.forward(texts, batch_size))
 
 
 class StaticEmotionModel:
@@ -132,10 +142,14 @@ class StaticEmotionModel:
         self.calibration = Calibration.from_json(artifacts / "emotions-static.calibration.json")
 
     def logits(self, texts: list[str]) -> FloatArray:
+        return self.forward(texts)[0]
+
+    def forward(self, texts: list[str]) -> tuple[FloatArray, FloatArray]:
+        """Logits (n, 31) and the mean token embeddings (n, 256) the MLP reads."""
         feats = self._mean_embeddings(texts)
         hidden = np.maximum(feats @ self._w1 + self._b1, 0.0)
         logits: FloatArray = (hidden @ self._w2 + self._b2).astype(np.float32)
-        return logits
+        return logits, feats
 
     def _mean_embeddings(self, texts: list[str]) -> FloatArray:
         seqs = self.token_ids(texts)
@@ -204,11 +218,12 @@ class StaticEmotionModel:
         return [tuple(i for i in e.ids if i != self._unk) for e in encoded]
 
     def predict(self, texts: list[str], batch_size: int = 64) -> EmotionOutput:
-        return _calibrated(self.calibration, self.logits(texts))
+        return _calibrated(self.calibration, *self.forward(texts))
 
 
-def _calibrated(cal: Calibration, logits: FloatArray) -> EmotionOutput:
+def _calibrated(cal: Calibration, logits: FloatArray, features: FloatArray) -> EmotionOutput:
     return EmotionOutput(
         emotions=cal.emotion_probs(logits[:, :N_EMOTIONS]),
         sentiment=cal.sentiment_probs(logits[:, N_EMOTIONS:]),
+        features=features,
     )
