@@ -1,39 +1,58 @@
-"""Recall and precision of heard.signals.distress on the labelled sets.
+"""Recall and precision of heard's distress reading on the labelled sets.
 
-Run: python benchmarks/distress_quality.py [--show-errors]
-Reports the held-out eval set (data/distress/distress_eval.jsonl) and, for
-comparison, the development set the patterns were tuned on.
+Run: python benchmarks/distress_quality.py [--show-errors] [--set eval|dev] [--profile P]
+
+Each message goes through heard's scoring path (redaction, the emotion model, the distress
+head over its sentence vector, the lexicon and the recall net), once per profile. "rules"
+is the lexicon and recall net alone (``detect_distress`` without the head), for comparison.
+Reports the held-out eval set (data/distress/distress_eval.jsonl) and the development set
+the rules were tuned on and the learned parts were trained on.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from heard.signals.distress import detect_distress
+from heard.signals.scoring import PROFILES, score_messages
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "distress"
+SETS = {"eval": "distress_eval.jsonl", "dev": "distress_dev.jsonl"}
 
 
-def evaluate(name: str, show_errors: bool) -> dict[str, float]:
-    rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
+def _rules(texts: list[str]) -> list[bool]:
+    return [r.flag for r in detect_distress(texts)]
+
+
+def _profile(name: str) -> Callable[[list[str]], list[bool]]:
+    def flags(texts: list[str]) -> list[bool]:
+        return [bool(m.score.distress["flag"]) for m in score_messages(texts, profile=name)]
+
+    return flags
+
+
+def evaluate(
+    rows: list[dict[str, object]], flagger: Callable[[list[str]], list[bool]], show: bool
+) -> dict[str, float]:
     start = time.perf_counter()
-    results = detect_distress([r["text"] for r in rows])
+    flags = flagger([str(r["text"]) for r in rows])
     elapsed = time.perf_counter() - start
     tp = fp = fn = 0
-    for row, res in zip(rows, results, strict=True):
-        if res.flag and row["label"] == 1:
+    for row, flag in zip(rows, flags, strict=True):
+        if flag and row["label"] == 1:
             tp += 1
-        elif res.flag:
+        elif flag:
             fp += 1
-            if show_errors:
-                print(f"  FP {res.signals} [{row['source']}] {row['text'][:120]}")
+            if show:
+                print(f"    FP [{row['source']}] {str(row['text'])[:120]}")
         elif row["label"] == 1:
             fn += 1
-            if show_errors:
-                print(f"  FN [{row['source']}] {row['text'][:120]}")
+            if show:
+                print(f"    FN [{row['source']}] {str(row['text'])[:120]}")
     negatives = len(rows) - tp - fn
     return {
         "rows": len(rows),
@@ -47,15 +66,24 @@ def evaluate(name: str, show_errors: bool) -> dict[str, float]:
 
 
 def main() -> None:
-    show = "--show-errors" in sys.argv
-    for name in ("distress_eval.jsonl", "distress_dev.jsonl"):
-        print(name)
-        m = evaluate(name, show)
-        print(
-            f"  rows {m['rows']} ({m['positives']} pos / {m['negatives']} neg)  "
-            f"recall {m['recall']:.3f}  precision {m['precision']:.3f}  "
-            f"FPR {m['false_positive_rate']:.3f}  {m['msgs_per_s']:,.0f} msgs/s"
-        )
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--set", choices=sorted(SETS), action="append", help="default: both")
+    ap.add_argument("--profile", choices=[*PROFILES, "rules"], action="append",
+                    help="default: every profile and the rules alone")
+    args = ap.parse_args()
+    readers = {name: _profile(name) for name in PROFILES} | {"rules": _rules}
+    for set_name in args.set or ["eval", "dev"]:
+        path = DATA / SETS[set_name]
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        print(path.name)
+        for name in args.profile or list(readers):
+            m = evaluate(rows, readers[name], args.show_errors)
+            print(
+                f"  {name:8s} rows {m['rows']} ({m['positives']} pos / {m['negatives']} neg)  "
+                f"recall {m['recall']:.3f}  precision {m['precision']:.3f}  "
+                f"FPR {m['false_positive_rate']:.3f}  {m['msgs_per_s']:,.0f} msgs/s"
+            )
 
 
 if __name__ == "__main__":

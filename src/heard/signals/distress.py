@@ -45,6 +45,9 @@ SIGNALS = (
     "medical_emergency",
 )
 FLAG_THRESHOLD = 0.5
+# The signal reported when only a learned model (the recall net or the distress head over the
+# emotion model's sentence vector) says yes and no cue family names the kind of crisis.
+LEARNED = "learned"
 # Confidence of a "no" when nothing matched and no idiom or denial was masked.
 _CLEAR_CONFIDENCE = 0.8
 # Emotions (from heard's emotion model) that make an ambiguous cue more likely
@@ -669,7 +672,7 @@ def _add_net(found: dict[str, float], text: str) -> None:
         return
     # The net names no signal; the cue families present say which kind it probably is.
     signals = [signal for _n, _v, signal, pattern in _FAMILIES if signal and pattern.search(text)]
-    for signal in signals or ["learned"]:
+    for signal in signals or [LEARNED]:
         found[signal] = max(found.get(signal, 0.0), NET_WEIGHT)
 
 
@@ -769,15 +772,28 @@ _LEXICON_PREFILTER = Prefilter(
 )
 
 
-def detect_one(text: str, emotions: Mapping[str, float] | None = None) -> DistressResult:
+def detect_one(
+    text: str, emotions: Mapping[str, float] | None = None, learned: float = 0.0
+) -> DistressResult:
     """Distress reading of a single message (see ``detect_distress``)."""
     norm = _normalise(text)
     if not _PREFILTER.may_match(norm):
         # No pattern can match: the reading the full lexicon would give, ~92 % of messages.
-        return DistressResult(0.0, False, [], _CLEAR_CONFIDENCE)
+        if learned < FLAG_THRESHOLD:
+            return DistressResult(0.0, False, [], _CLEAR_CONFIDENCE)
+        return _reading(_with_learned({}, learned), 0, emotions)
     if not _LEXICON_PREFILTER.may_match(norm):
-        return _reading(_combo_only(norm), 0, emotions)
-    return _read(norm, emotions, admitted=True)
+        return _reading(_with_learned(_combo_only(norm), learned), 0, emotions)
+    found, masked = _match(norm, admitted=True)
+    return _reading(_with_learned(found, learned), masked, emotions)
+
+
+def _with_learned(found: dict[str, float], learned: float) -> dict[str, float]:
+    """Add the distress head's "yes" (a score of 0.5 or more) to a reading; a "no" adds nothing,
+    so the head can raise a reading but never lower what the rules found."""
+    if learned >= FLAG_THRESHOLD:
+        found[LEARNED] = max(found.get(LEARNED, 0.0), learned)
+    return found
 
 
 def _combo_only(norm: str) -> dict[str, float]:
@@ -793,13 +809,7 @@ def detect_one_unfiltered(
     text: str, emotions: Mapping[str, float] | None = None
 ) -> DistressResult:
     """``detect_one`` without the pre-filter: every pattern on every message (for tests)."""
-    return _read(_normalise(text), emotions)
-
-
-def _read(
-    norm: str, emotions: Mapping[str, float] | None, admitted: bool = False
-) -> DistressResult:
-    found, masked = _match(norm, admitted)
+    found, masked = _match(_normalise(text))
     return _reading(found, masked, emotions)
 
 
@@ -807,7 +817,7 @@ def _reading(
     found: dict[str, float], masked: int, emotions: Mapping[str, float] | None
 ) -> DistressResult:
     p = _probability(found, _emotion_boost(emotions))
-    signals = [s for s in SIGNALS if s in found]
+    signals = [s for s in SIGNALS if s in found] or [LEARNED] * (LEARNED in found)
     return DistressResult(
         probability=round(p, 4),
         flag=p >= FLAG_THRESHOLD,
@@ -817,7 +827,9 @@ def _reading(
 
 
 def detect_distress(
-    texts: Sequence[str], emotions: Sequence[Mapping[str, float]] | None = None
+    texts: Sequence[str],
+    emotions: Sequence[Mapping[str, float]] | None = None,
+    learned: Sequence[float] | None = None,
 ) -> list[DistressResult]:
     """Read each message for crisis, self-harm or safety signals.
 
@@ -825,11 +837,18 @@ def detect_distress(
     per text (names such as "fear", "sadness", "grief", "nervousness"); it
     raises the probability of messages that already contain a crisis cue.
 
+    ``learned``, when given, holds one score per text from the distress head
+    (``heard.signals.models.distress_head``), scaled so that 0.5 and up means
+    yes; a yes flags the message even when no rule matched.
+
     A flagged result means the message goes to a trained specialist at once.
     Flagged messages are never dismissed automatically: only a person may
     close them.
     """
     if emotions is not None and len(emotions) != len(texts):
         raise ValueError("emotions must have one mapping per text")
+    if learned is not None and len(learned) != len(texts):
+        raise ValueError("learned must have one score per text")
     per_text = emotions if emotions is not None else [None] * len(texts)
-    return [detect_one(t, e) for t, e in zip(texts, per_text, strict=True)]
+    scores = learned if learned is not None else [0.0] * len(texts)
+    return [detect_one(t, e, h) for t, e, h in zip(texts, per_text, scores, strict=True)]

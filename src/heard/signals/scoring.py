@@ -24,6 +24,7 @@ from heard.redaction import Redacted, redact
 from heard.signals.distress import detect_distress
 from heard.signals.effort import detect_effort
 from heard.signals.models.calibration import FloatArray
+from heard.signals.models.distress_head import load_head
 from heard.signals.models.emotions import (
     EmotionModel,
     EmotionOutput,
@@ -110,6 +111,7 @@ class Scorer:
         self.model = model
         self.profile = profile
         self._thresholds = model.calibration.thresholds
+        self._distress_head = load_head(model.name)
 
     def score(self, texts: Sequence[str], batch_size: int = 64) -> list[MessageScore]:
         texts = list(texts)
@@ -118,11 +120,16 @@ class Scorer:
         out = self.model.predict(texts, batch_size=batch_size)
         heads = _Heads.compute(out, self._thresholds, texts)
         emotion_dicts = [dict(zip(EMOTIONS, row, strict=True)) for row in heads.emotions]
-        distress = detect_distress(texts, emotion_dicts)
+        distress = detect_distress(texts, emotion_dicts, self._learned(out.features))
         return [
             _message_score(i, emotion_dicts[i], heads, distress[i], detect_effort(text))
             for i, text in enumerate(texts)
         ]
+
+    def _learned(self, features: FloatArray) -> list[float] | None:
+        """The distress head's scores, from the sentence vectors the emotion model made."""
+        head = self._distress_head
+        return None if head is None else head.scores(features).tolist()
 
 
 def _rounded(values: FloatArray) -> list[list[float]]:

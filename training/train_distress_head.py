@@ -1,0 +1,131 @@
+"""Train the distress heads: small neural nets over each emotion model's sentence vector.
+
+    .venv/bin/python training/train_distress_head.py /work/shared/datasets/goemotions
+
+The lexicon and the recall net (train_distress.py) only see crisis language they have words
+for. The heads read what the emotion model already computes for every message (MiniLM's
+mean-pooled vector in the default profile, the static model's mean token embedding in the
+fast one), so they can recognise wording no rule lists, at the cost of one dot product.
+
+Data and split are train_distress.py's (``load``): authored development rows split 80/20 by a
+hash of the text, GoEmotions train comments and customer-care dev turns as negatives; the eval
+set and GoEmotions dev are never read. Texts are redacted first, as heard redacts before
+scoring. Features are standardised with the fitted rows' mean and spread (folded into the
+first layer's weights when saved). The net is one hidden layer of 128 ReLU units (scikit-learn's
+MLPClassifier): on the held-out authored rows it found clearly more crisis messages than a
+logistic regression at the same flag rate on customer-care turns (see the model card).
+
+The threshold is chosen on rows never fitted, by a rule fixed in advance (``choose_threshold``):
+the highest threshold that keeps recall on the held-out authored crisis messages at
+``TARGET_RECALL`` (recall comes first), as long as it flags at most ``MAX_FLAG_RATE`` of the
+held-out customer-care turns; otherwise the lowest threshold that does. Writes
+``distress-head-<model>.npz`` next to the emotion models. About 5 minutes on 2 cores, most of it
+MiniLM reading ~50,000 texts (vectors are cached in training/.cache/) and the nets' training.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.neural_network import MLPClassifier
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import train_distress  # noqa: E402  (same folder; training scripts are not a package)
+
+from heard.redaction import redact  # noqa: E402
+from heard.signals.models.distress_head import DistressHead, head_path  # noqa: E402
+from heard.signals.models.emotions import (  # noqa: E402
+    ARTIFACTS,
+    OnnxEmotionModel,
+    StaticEmotionModel,
+)
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+SEED = 13
+HIDDEN = 128
+ALPHA = 1e-2  # L2 penalty
+# Sample weights are train_distress.py's, capped: at 40x the authored crisis rows made the net
+# over-fit them (lower recall on the held-out authored rows at the same flag rate).
+WEIGHT_CAP = 20.0
+TARGET_RECALL = 0.97
+MAX_FLAG_RATE = 0.02
+AUTHORED = "dev held-out (authored)"
+CARE = "customer-care test"
+
+
+def vectors(model: OnnxEmotionModel | StaticEmotionModel, texts: list[str]) -> np.ndarray:
+    """Sentence vectors of the redacted texts, cached by model and content."""
+    digest = hashlib.sha1("\x00".join(texts).encode()).hexdigest()[:16]
+    path = CACHE / f"distress-{model.name}-{digest}.npy"
+    if path.exists():
+        return np.load(path)
+    clean = [redact(t).text for t in texts]
+    feats = np.concatenate(
+        [model.forward(clean[i : i + 512])[1] for i in range(0, len(clean), 512)]
+    )
+    CACHE.mkdir(exist_ok=True)
+    np.save(path, feats)
+    return feats
+
+
+def choose_threshold(p_pos: np.ndarray, p_care: np.ndarray) -> float:
+    by_recall = float(np.quantile(p_pos, 1.0 - TARGET_RECALL))
+    by_flag_rate = float(np.quantile(p_care, 1.0 - MAX_FLAG_RATE))
+    return max(by_recall, by_flag_rate)
+
+
+def train(model: OnnxEmotionModel | StaticEmotionModel, fit, checks) -> DistressHead:
+    x = vectors(model, [t for t, _, _ in fit])
+    y = np.array([label for _, label, _ in fit])
+    w = np.minimum([weight for _, _, weight in fit], WEIGHT_CAP)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    net = MLPClassifier(hidden_layer_sizes=(HIDDEN,), alpha=ALPHA, max_iter=120, random_state=SEED)
+    net.fit((x - mean) / scale, y, sample_weight=w)
+    (w1, w2), (b1, b2) = net.coefs_, net.intercepts_
+    # Standardisation folded into the first layer: the runtime reads raw vectors.
+    head = DistressHead(
+        w1=(w1 / scale[:, None]).astype(np.float32),
+        b1=(b1 - (mean / scale) @ w1).astype(np.float32),
+        w2=w2[:, 0].astype(np.float32),
+        b2=float(b2[0]),
+        threshold=0.5,
+    )
+
+    def prob(texts: list[str]) -> np.ndarray:
+        return head.probabilities(vectors(model, texts))
+
+    authored = checks[AUTHORED]
+    p_auth = prob([t for t, _ in authored])
+    labels = np.array([label for _, label in authored])
+    head = head.with_threshold(
+        choose_threshold(p_auth[labels == 1], prob([t for t, _ in checks[CARE]]))
+    )
+    for name, rows in checks.items():
+        flags = prob([t for t, _ in rows]) >= head.threshold
+        ys = np.array([label for _, label in rows])
+        pos = int(ys.sum())
+        tp, fp = int((flags & (ys == 1)).sum()), int((flags & (ys == 0)).sum())
+        recall = f"recall {tp / pos:.3f} precision {tp / max(tp + fp, 1):.3f} " if pos else ""
+        print(f"  {name}: {len(rows)} rows ({pos} pos) {recall}flagged negatives {fp} "
+              f"({fp / max(len(rows) - pos, 1):.2%})")
+    return head
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("goemotions", type=Path)
+    args = ap.parse_args()
+    fit, checks = train_distress.load(args.goemotions)
+    for model in (OnnxEmotionModel(), StaticEmotionModel()):
+        print(f"{model.name}:")
+        head = train(model, fit, checks)
+        head.save(head_path(model.name, ARTIFACTS))
+        print(f"  threshold {head.threshold:.4f}, {len(fit)} rows fitted")
+
+
+if __name__ == "__main__":
+    main()
