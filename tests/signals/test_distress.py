@@ -1,4 +1,5 @@
-"""Tests for heard.signals.distress: must-flag / must-not-flag lists and eval recall."""
+"""Tests for heard.signals.distress and the distress head: must-flag / must-not-flag lists,
+how the learned head joins the rules, and recall on the held-out eval set."""
 
 from __future__ import annotations
 
@@ -6,10 +7,19 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from heard.signals import distress
-from heard.signals.distress import SIGNALS, DistressResult, detect_distress, detect_one
+from heard.signals.distress import (
+    LEARNED,
+    SIGNALS,
+    DistressResult,
+    detect_distress,
+    detect_one,
+)
+from heard.signals.models.distress_head import load_head
+from heard.signals.scoring import score_messages
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "distress"
 
@@ -42,11 +52,16 @@ def _rows(name: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in lines]
 
 
-def _recall_precision(name: str) -> tuple[float, float]:
+def _recall_precision(name: str, profile: str | None = None) -> tuple[float, float]:
+    """Recall and precision of the rules alone (``profile`` None) or of heard's scoring path."""
     rows = _rows(name)
-    results = detect_distress([str(r["text"]) for r in rows])
-    tp = sum(1 for r, res in zip(rows, results, strict=True) if res.flag and r["label"] == 1)
-    fp = sum(1 for r, res in zip(rows, results, strict=True) if res.flag and r["label"] == 0)
+    texts = [str(r["text"]) for r in rows]
+    if profile is None:
+        flags = [res.flag for res in detect_distress(texts)]
+    else:
+        flags = [bool(m.score.distress["flag"]) for m in score_messages(texts, profile=profile)]
+    tp = sum(1 for r, flag in zip(rows, flags, strict=True) if flag and r["label"] == 1)
+    fp = sum(1 for r, flag in zip(rows, flags, strict=True) if flag and r["label"] == 0)
     positives = sum(1 for r in rows if r["label"] == 1)
     return tp / positives, tp / max(tp + fp, 1)
 
@@ -133,20 +148,55 @@ def test_eval_file_is_large_enough_and_disjoint_from_dev() -> None:
     assert not dev_texts & {r["text"] for r in eval_rows}
 
 
-def test_eval_recall_regression_floor() -> None:
-    # Measured on the held-out eval set (v4, its single scoring run): recall 0.427, precision
-    # 0.811 (the detector before this round scored 0.287 / 0.817 on it). This floor catches
-    # regressions; the product target is the xfail test below.
-    recall, precision = _recall_precision("distress_eval.jsonl")
-    assert recall >= 0.41
-    assert precision >= 0.78
+def test_the_head_flags_what_no_rule_names_and_never_lowers_a_rule_reading() -> None:
+    coded = "thinking about taking a long nap, the forever kind"
+    assert not detect_one(coded).flag
+    result = detect_distress([coded], learned=[0.8])[0]
+    assert result.flag
+    assert result.signals == [LEARNED]
+    assert not detect_distress([coded], learned=[0.49])[0].flag
+    rule = detect_one("he hits me")
+    assert detect_distress(["he hits me"], learned=[0.0]) == [rule]
+    with pytest.raises(ValueError):
+        detect_distress([coded], learned=[0.8, 0.1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Target not met: held-out recall (eval v4) is 0.427 (see docs/models/distress.md). "
-    "strict=True makes this fail loudly once the target is reached, so the marker is removed.",
-)
-def test_eval_recall_meets_target() -> None:
-    recall, _ = _recall_precision("distress_eval.jsonl")
+@pytest.mark.parametrize("model_name", ["minilm-int8", "static-mlp"])
+def test_head_scores_put_its_threshold_at_one_half(model_name: str) -> None:
+    head = load_head(model_name)
+    assert head is not None
+    rng = np.random.default_rng(0)
+    features = rng.normal(size=(500, head.w1.shape[0])).astype(np.float32)
+    p, scores = head.probabilities(features), head.scores(features)
+    assert np.all((scores >= 0.5) == (p >= head.threshold))
+    order = np.argsort(p)
+    assert np.all(np.diff(scores[order]) >= 0)  # rescaling keeps the ranking
+    assert scores.min() >= 0.0 and scores.max() <= 1.0
+
+
+def test_scoring_path_uses_the_head() -> None:
+    # Crisis wording with no literal the lexicon knows: only the head can find it.
+    text = "cancel everything. I won't be needing any of it after this weekend"
+    assert not detect_one(text).flag
+    for profile in ("default", "fast"):
+        coded, ordinary = score_messages([text, "where is my parcel? due monday"], profile=profile)
+        assert coded.score.distress["flag"] is True
+        assert coded.score.distress["signals"] == [LEARNED]
+        assert ordinary.score.distress["flag"] is False
+
+
+# Eval v5, its single scoring run (detector of commit 6843851; docs/models/distress.md):
+# default profile recall 0.955, precision 0.778; fast 0.911 / 0.842; rules alone 0.634 / 0.891.
+def test_eval_recall_meets_target_in_the_default_profile() -> None:
+    recall, precision = _recall_precision("distress_eval.jsonl", "default")
     assert recall >= 0.95
+    assert precision >= 0.76
+
+
+def test_eval_recall_regression_floor_fast_profile_and_rules() -> None:
+    recall, precision = _recall_precision("distress_eval.jsonl", "fast")
+    assert recall >= 0.89
+    assert precision >= 0.82
+    recall, precision = _recall_precision("distress_eval.jsonl")
+    assert recall >= 0.62
+    assert precision >= 0.87
