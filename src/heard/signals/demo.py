@@ -227,13 +227,15 @@ def _work_cases(ctx: DemoContext, now: datetime) -> int:
     """The support team has been working: cases older than two days are resolved, and most
     recent ones have had a first response and many are resolved, mostly within their
     targets. That leaves a believable backlog rather than every recent case past its
-    targets. Distress cases stay as routed: only a specialist acts on those, never a script.
-    Returns how many were resolved."""
+    targets. Distress cases are the specialists' (people, in this simulated history): they
+    answered almost all of them and closed those older than two days, but no recent one is
+    closed, so the specialist queue shows live work. Returns how many were resolved."""
     resolved = 0
-    cases = select(Case).where(Case.distress.is_(False), Case.status != "resolved")
-    for case in ctx.session.scalars(cases.order_by(Case.id)):
+    open_cases = select(Case).where(Case.status != "resolved").order_by(Case.id)
+    for case in ctx.session.scalars(open_cases):
         age = now - case.opened_at
-        if age > OPEN_WINDOW or (age > RECENT_RESOLVE_AFTER and ctx.rng.random() < 0.8):
+        resolve_recent = not case.distress and age > RECENT_RESOLVE_AFTER
+        if age > OPEN_WINDOW or (resolve_recent and ctx.rng.random() < 0.8):
             case.first_response_at = _done_at(ctx, case, case.first_response_due, now)
             case.resolved_at = max(_done_at(ctx, case, case.resolution_due, now),
                                    case.first_response_at)
