@@ -94,7 +94,8 @@ def main(goemotions: Path) -> None:
         + _authored("eval4_hardneg.txt", 0)
         + _goemotions(eval_other[390:520], "dev")
         + _authored("train5_pos.txt", 1)
-        + _authored("train5_hardneg.txt", 0),
+        + _authored("train5_hardneg.txt", 0)
+        + _authored("train6_hardneg.txt", 0),
     )
 
 
