@@ -106,19 +106,23 @@ def train(fit: list[tuple[str, int, float]]) -> dict[str, object]:
     }
 
 
+def flag_summary(flags: list[bool], rows: list[tuple[str, int]]) -> str:
+    """Recall and precision (where there are positives) and flagged negatives of one check."""
+    pos = sum(y for _, y in rows)
+    tp = sum(f and y for f, (_, y) in zip(flags, rows, strict=True))
+    fp = sum(f and not y for f, (_, y) in zip(flags, rows, strict=True))
+    recall = f"recall {tp / pos:.3f} precision {tp / max(tp + fp, 1):.3f} " if pos else ""
+    return f"{recall}flagged negatives {fp} ({fp / len(rows):.2%})"
+
+
 def report(checks: dict[str, list[tuple[str, int]]]) -> None:
     """Rules alone, and the shipped detector (rules OR net), on the rows never fitted."""
     for name, rows in checks.items():
         rules = [distress.rules_flag(t) for t, _ in rows]
         full = [distress.detect_one(t).flag for t, _ in rows]
-        pos = sum(y for _, y in rows)
-        line = f"{name}: {len(rows)} rows ({pos} pos)"
+        line = f"{name}: {len(rows)} rows ({sum(y for _, y in rows)} pos)"
         for label, flags in (("rules", rules), ("rules+net", full)):
-            tp = sum(f and y for f, (_, y) in zip(flags, rows, strict=True))
-            fp = sum(f and not y for f, (_, y) in zip(flags, rows, strict=True))
-            recall = f"recall {tp / pos:.3f} " if pos else ""
-            prec = f"precision {tp / max(tp + fp, 1):.3f} " if pos else ""
-            line += f" | {label}: {recall}{prec}flagged negatives {fp} ({fp / len(rows):.2%})"
+            line += f" | {label}: {flag_summary(flags, rows)}"
         print(line)
 
 

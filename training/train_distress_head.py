@@ -105,13 +105,9 @@ def train(model: OnnxEmotionModel | StaticEmotionModel, fit, checks) -> Distress
         choose_threshold(p_auth[labels == 1], prob([t for t, _ in checks[CARE]]))
     )
     for name, rows in checks.items():
-        flags = prob([t for t, _ in rows]) >= head.threshold
-        ys = np.array([label for _, label in rows])
-        pos = int(ys.sum())
-        tp, fp = int((flags & (ys == 1)).sum()), int((flags & (ys == 0)).sum())
-        recall = f"recall {tp / pos:.3f} precision {tp / max(tp + fp, 1):.3f} " if pos else ""
-        print(f"  {name}: {len(rows)} rows ({pos} pos) {recall}flagged negatives {fp} "
-              f"({fp / max(len(rows) - pos, 1):.2%})")
+        flags = (prob([t for t, _ in rows]) >= head.threshold).tolist()
+        pos = sum(y for _, y in rows)
+        print(f"  {name}: {len(rows)} rows ({pos} pos) {train_distress.flag_summary(flags, rows)}")
     return head
 
 
