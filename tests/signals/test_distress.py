@@ -18,6 +18,7 @@ from heard.signals.distress import (
     DistressResult,
     detect_distress,
     detect_one,
+    why_flagged,
 )
 from heard.signals.models.distress_head import load_head
 from heard.signals.scoring import score_messages
@@ -225,3 +226,9 @@ def test_strong_customer_emotion_is_mostly_not_a_crisis() -> None:
     assert len(held_out) > 50
     flagged = sum(bool(m.score.distress["flag"]) for m in score_messages(held_out))
     assert flagged <= 0.25 * len(held_out)
+
+
+def test_why_flagged_names_the_kinds_or_says_only_a_model_saw_it() -> None:
+    assert why_flagged(["self_harm", "medical_emergency"]) == "self-harm, medical emergency"
+    assert why_flagged(["learned"]) == why_flagged([]) != ""
+    assert "model" in why_flagged(["learned"])

@@ -46,6 +46,20 @@ def test_a_cx_lead_ingests_through_the_api_and_filters_the_inbox(api_as: ApiAs) 
     assert bad.status_code == 400
 
 
+def test_a_flag_says_why_in_the_inbox_and_the_review_queue(
+    api_as: ApiAs, client: TestClient, personas: Personas
+) -> None:
+    cora = api_as(Role.CX_LEAD)
+    message = {"id": "d1", "text": "refund please, I want to hurt myself", "channel": "chat"}
+    cora.post("/api/signals/interactions", json=[message])
+    (item,) = cora.get("/api/signals/interactions", params={"distress": "yes"}).json()["items"]
+    assert item["score"]["distress_why"] == "self-harm"
+
+    login(client, personas.email(Role.CX_LEAD))
+    assert "why: self-harm" in client.get("/signals", params={"distress": "yes"}).text
+    assert "why: self-harm" in client.get("/signals/review").text
+
+
 def test_score_api_redacts_then_scores(api_as: ApiAs) -> None:
     ari = api_as(Role.AGENT)
     response = ari.post(

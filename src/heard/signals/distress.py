@@ -34,7 +34,14 @@ from pathlib import Path
 from heard.signals.prefilter import Prefilter
 from heard.signals.textnorm import collapse_whitespace
 
-__all__ = ["FLAG_THRESHOLD", "SIGNALS", "DistressResult", "detect_distress", "detect_one"]
+__all__ = [
+    "FLAG_THRESHOLD",
+    "SIGNALS",
+    "DistressResult",
+    "detect_distress",
+    "detect_one",
+    "why_flagged",
+]
 
 SIGNALS = (
     "suicidal_ideation",
@@ -48,6 +55,16 @@ FLAG_THRESHOLD = 0.5
 # The signal reported when only a learned model (the recall net or the distress head over the
 # emotion model's sentence vector) says yes and no cue family names the kind of crisis.
 LEARNED = "learned"
+# What a specialist reads next to the flag: the kind of crisis, or that only a model saw it.
+SIGNAL_LABELS = {
+    "suicidal_ideation": "suicidal thoughts",
+    "self_harm": "self-harm",
+    "hopelessness": "hopelessness",
+    "threat_to_others": "threat to others",
+    "abuse_or_violence": "abuse or violence",
+    "medical_emergency": "medical emergency",
+    LEARNED: "model reading (no keyword names the kind)",
+}
 # Confidence of a "no" when nothing matched and no idiom or denial was masked.
 _CLEAR_CONFIDENCE = 0.8
 # Emotions (from heard's emotion model) that make an ambiguous cue more likely
@@ -852,3 +869,11 @@ def detect_distress(
     per_text = emotions if emotions is not None else [None] * len(texts)
     scores = learned if learned is not None else [0.0] * len(texts)
     return [detect_one(t, e, h) for t, e, h in zip(texts, per_text, scores, strict=True)]
+
+
+def why_flagged(signals: list[str]) -> str:
+    """The reasons for a flag in words a specialist reads at a glance, e.g. "self-harm,
+    medical emergency"; "model reading" when only a learned model said yes."""
+    return ", ".join(SIGNAL_LABELS.get(s, s.replace("_", " ")) for s in signals) or (
+        SIGNAL_LABELS[LEARNED]
+    )

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from heard import audit
 from heard.accounts.policy import Actor, Permission, require
 from heard.errors import Conflict, NotFound, Problem, ValidationError
+from heard.signals.distress import why_flagged
 from heard.store.engine import utcnow
 from heard.store.tables.signals import Conversation, Interaction, Label, Review, Score
 
@@ -70,6 +71,7 @@ def _item(
         "sentiment": score.sentiment,
         "distress": score.distress_flag,
         "distress_signals": score.distress_signals,
+        "distress_why": why_flagged(score.distress_signals) if score.distress_flag else "",
         "confidence": score.confidence,
         "min_confidence": round(score.min_confidence, 2),
         "reviewed_at": review.reviewed_at.isoformat(timespec="minutes")
