@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from heard import audit
 from heard.accounts.policy import Actor, Permission, require
 from heard.errors import Problem, ValidationError
-from heard.signals.routing import GROUPS
 from heard.signals.distress import why_flagged
+from heard.signals.routing import GROUPS
 from heard.store.engine import utcnow
 from heard.store.tables.signals import (
     Case,
@@ -109,7 +109,6 @@ def _row(interaction: Interaction, conv: Conversation, score: Score | None) -> d
             "intensity": round(score.intensity, 2),
             "distress": score.distress_flag,
             "distress_signals": score.distress_signals,
-        "distress_why": why_flagged(score.distress_signals) if score.distress_flag else "",
             "distress_why": why_flagged(score.distress_signals) if score.distress_flag else "",
             "distress_probability": round(score.distress_probability, 2),
             "effort": round(score.effort, 2),
