@@ -64,15 +64,16 @@ def main(goemotions: Path) -> None:
     # Eval v1 (authored *_2.txt, first 130 "other" rows), v2 (authored *_3.txt, "other" rows
     # 130-260), v3 (authored *_4.txt, "other" rows 260-390) and v4 (authored eval4_*.txt,
     # "other" rows 390-520) were each scored once, their errors were read, and they were then
-    # folded into the development set. Eval v5 below (authored eval5_*.txt, written by an
-    # engineer who never saw the detector or its data; the last 106 "other" rows) was committed
-    # before it was first scored. See docs/models/distress.md.
+    # folded into the development set. Eval v5 (authored eval5_*.txt) was scored twice, its
+    # errors never read, and folded into development too. Eval v6 below (authored eval6_*.txt,
+    # written blind by an engineer who never saw the detector or its data) was committed before
+    # any change it would judge; its GoEmotions rows are v5's. See docs/models/distress.md.
     seen = [r for r in eval_core if r[2] in SEEN_IN_EVAL]
     eval_core = [r for r in eval_core if r[2] not in SEEN_IN_EVAL]
     _write(
         "distress_eval.jsonl",
-        _authored("eval5_pos.txt", 1)
-        + _authored("eval5_hardneg.txt", 0)
+        _authored("eval6_pos.txt", 1)
+        + _authored("eval6_hardneg.txt", 0)
         + _goemotions(eval_core, "dev")
         + _goemotions(eval_other[520:], "dev"),
     )
@@ -95,7 +96,9 @@ def main(goemotions: Path) -> None:
         + _goemotions(eval_other[390:520], "dev")
         + _authored("train5_pos.txt", 1)
         + _authored("train5_hardneg.txt", 0)
-        + _authored("train6_hardneg.txt", 0),
+        + _authored("train6_hardneg.txt", 0)
+        + _authored("eval5_pos.txt", 1)
+        + _authored("eval5_hardneg.txt", 0),
     )
 
 
