@@ -98,7 +98,9 @@ def main(goemotions: Path) -> None:
         + _authored("train5_hardneg.txt", 0)
         + _authored("train6_hardneg.txt", 0)
         + _authored("eval5_pos.txt", 1)
-        + _authored("eval5_hardneg.txt", 0),
+        + _authored("eval5_hardneg.txt", 0)
+        + _authored("train7_pos.txt", 1)
+        + _authored("train7_hardneg.txt", 0),
     )
 
 
