@@ -22,6 +22,14 @@ from heard.signals.scoring import PROFILES, score_messages
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "distress"
 SETS = {"eval": "distress_eval.jsonl", "dev": "distress_dev.jsonl"}
+# Eval v6's hard negatives are grouped by kind; its first 160 lines are strongly upset
+# customers with no risk (angry, exhausted, worried), the false alarms specialists see most.
+UPSET = DATA / "authored" / "eval6_hardneg.txt"
+UPSET_LINES = 160
+
+
+def _upset_customers() -> set[str]:
+    return set(UPSET.read_text(encoding="utf-8").splitlines()[:UPSET_LINES])
 
 
 def _rules(texts: list[str]) -> list[bool]:
@@ -42,11 +50,15 @@ def evaluate(
     flags = flagger([str(r["text"]) for r in rows])
     elapsed = time.perf_counter() - start
     tp = fp = fn = 0
+    upset = _upset_customers()
+    fp_by: dict[str, int] = {"authored": 0, "goemotions": 0, "upset": 0}
     for row, flag in zip(rows, flags, strict=True):
         if flag and row["label"] == 1:
             tp += 1
         elif flag:
             fp += 1
+            fp_by["authored" if row["source"] == "heard-authored" else "goemotions"] += 1
+            fp_by["upset"] += row["text"] in upset
             if show:
                 print(f"    FP [{row['source']}] {str(row['text'])[:120]}")
         elif row["label"] == 1:
@@ -54,7 +66,10 @@ def evaluate(
             if show:
                 print(f"    FN [{row['source']}] {str(row['text'])[:120]}")
     negatives = len(rows) - tp - fn
+    n_upset = sum(1 for r in rows if r["label"] == 0 and r["text"] in upset)
     return {
+        "false_flags": fp_by,
+        "upset_rows": n_upset,
         "rows": len(rows),
         "positives": tp + fn,
         "negatives": negatives,
@@ -84,6 +99,11 @@ def main() -> None:
                 f"recall {m['recall']:.3f}  precision {m['precision']:.3f}  "
                 f"FPR {m['false_positive_rate']:.3f}  {m['msgs_per_s']:,.0f} msgs/s"
             )
+            f = m["false_flags"]
+            n = m["upset_rows"]
+            upset = f" (upset customers {f['upset']} of {n})" if n else ""
+            print(f"           false flags: authored {f['authored']}{upset}, "
+                  f"GoEmotions {f['goemotions']}")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,12 @@ from heard.signals import distress
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT / "data" / "distress" / "distress_dev.jsonl"
 CARE = ROOT / "data" / "customer-care-twitter"
+# Hard negatives written mostly as angry, worried or despairing customers with no risk: their
+# held-out rows are reported on their own, the precision that matters most to specialists.
+UPSET = [
+    ROOT / "data" / "distress" / "authored" / f
+    for f in ("train6_hardneg.txt", "train7_hardneg.txt")
+]
 C = 1.0
 THRESHOLD = 0.5
 # Sample weights: a few hundred authored rows against ~35,000 Reddit comments.
@@ -79,6 +85,13 @@ def load(folder: Path) -> tuple[list[tuple[str, int, float]], dict[str, list[tup
         ],
         "GoEmotions train held-out": [(t, 0) for t in goemotions if _held_out(t)],
         "customer-care test": [(t, 0) for t in _care("test")],
+        "dev held-out upset customers (train6, train7)": [
+            (t, 0)
+            for path in UPSET
+            if path.exists()
+            for t in path.read_text(encoding="utf-8").splitlines()
+            if t.strip() and _held_out(t)
+        ],
     }
     return fit, checks
 
