@@ -193,39 +193,36 @@ def test_scoring_path_uses_the_head() -> None:
         assert ordinary.score.distress["flag"] is False
 
 
-# Eval v5 (docs/models/distress.md). First scoring, detector of commit 6843851: default
-# recall 0.955, precision 0.778. Second scoring, after in-domain negatives (train6) were added
-# for precision on angry and worried customers: default 0.947 / 0.787, fast 0.923 / 0.819,
-# rules alone 0.638 / 0.892. These floors sit just under the second scoring's figures.
+# Eval v6 (docs/models/distress.md), written blind and scored once by the detector of commit
+# 9c9958a: default recall 0.997, precision 0.793; fast 0.943 / 0.784; rules alone
+# 0.617 / 0.898. These floors sit just under those figures.
 def test_eval_recall_regression_floors() -> None:
-    for profile, min_recall, min_precision in (("default", 0.94, 0.77), ("fast", 0.91, 0.80)):
+    for profile, min_recall, min_precision in (("default", 0.99, 0.78), ("fast", 0.93, 0.77)):
         recall, precision = _recall_precision("distress_eval.jsonl", profile)
         assert recall >= min_recall, profile
         assert precision >= min_precision, profile
     recall, precision = _recall_precision("distress_eval.jsonl")
-    assert recall >= 0.62
-    assert precision >= 0.87
+    assert recall >= 0.60
+    assert precision >= 0.88
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Target narrowly not met: default-profile recall on eval v5 is 0.947 (233 of 246; "
-    "see docs/models/distress.md). strict=True makes this fail loudly once it is reached.",
-)
-def test_eval_recall_meets_target_in_the_default_profile() -> None:
+def test_eval_recall_meets_the_target_in_the_default_profile() -> None:
     recall, _ = _recall_precision("distress_eval.jsonl", "default")
     assert recall >= 0.95
 
 
 def test_strong_customer_emotion_is_mostly_not_a_crisis() -> None:
-    # The train6 sentences (angry, worried, despairing customers, no risk) that the head never
-    # fitted: 16 of 76 flagged in the default profile when measured (the head before train6
-    # flagged 27). A floor against the head drifting back towards "upset means crisis".
+    # Angry, worried or despairing customers with no risk, never fitted: the held-out train6
+    # sentences (17 of 76 flagged in the default profile at commit 9c9958a; the first head
+    # flagged 27) and eval v6's first 160 hard negatives (44 flagged). Ceilings against the
+    # detector drifting further towards "upset means crisis", its weakest point.
     lines = (DATA / "authored" / "train6_hardneg.txt").read_text(encoding="utf-8").splitlines()
     held_out = [t for t in lines if t.strip() and _held_out(t)]
-    assert len(held_out) > 50
-    flagged = sum(bool(m.score.distress["flag"]) for m in score_messages(held_out))
-    assert flagged <= 0.25 * len(held_out)
+    upset = (DATA / "authored" / "eval6_hardneg.txt").read_text(encoding="utf-8").splitlines()
+    for texts, ceiling in ((held_out, 0.25), (upset[:160], 0.30)):
+        assert len(texts) > 50
+        flagged = sum(bool(m.score.distress["flag"]) for m in score_messages(texts))
+        assert flagged <= ceiling * len(texts)
 
 
 def test_why_flagged_names_the_kinds_or_says_only_a_model_saw_it() -> None:
