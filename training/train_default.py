@@ -5,15 +5,6 @@ only runs the top layers (this is what makes training fit on a 2-core CPU). The 
 exported to ONNX, int8-quantised, and calibrated (per-label Platt scaling, per-label thresholds,
 sentiment temperature) on a held-out slice of GoEmotions *train*, using the quantised model's
 own outputs. GoEmotions dev is only used for the final report.
-
-Distress is an auxiliary task (``--distress-weight``, on by default): the head has a 32nd
-logit, trained on train_distress.py's fitted rows (authored crisis messages and hard
-negatives, customer-care turns, GoEmotions comments), so the top layers learn a sentence vector
-in which crisis language stands apart from plain anger or sadness. The ONNX still gives 31
-logits and the ``pooled`` vector; the distress logit's weights are saved as the default
-profile's distress head (``distress-head-minilm-int8.npz``, a logistic head over ``pooled``),
-and train_distress_head.py then sets its threshold. Emotion rows and distress rows share
-batches; each loss only counts the rows that carry its labels.
 """
 
 from __future__ import annotations
@@ -28,18 +19,11 @@ from pathlib import Path
 import common as C
 import numpy as np
 import torch
-import train_distress
 from expose_pooled import expose_pooled
 from tokenizers import Tokenizer
 from torch import nn
 
-from heard.redaction import redact
-from heard.signals.models.distress_head import DistressHead, head_path
-
 MAX_LEN = 64
-N_OUT = 31  # 28 emotions + 3 sentiments: what the shipped ONNX gives
-DISTRESS = N_OUT  # the auxiliary distress logit's column, dropped at export
-DISTRESS_WEIGHT_CAP = 20.0  # as train_distress_head.WEIGHT_CAP
 
 
 def minilm_dir() -> Path:
@@ -96,7 +80,7 @@ class Full(nn.Module):
             h = layer(h, attention_mask=am)
             if isinstance(h, tuple):
                 h = h[0]
-        return self.top(h, attention_mask)[:, :N_OUT]
+        return self.top(h, attention_mask)
 
 
 def load_bert() -> nn.Module:
@@ -175,76 +159,17 @@ def collate(cache: list[torch.Tensor], idx: np.ndarray) -> tuple[torch.Tensor, t
     return h, mask
 
 
-class Targets:
-    """Per-row targets of the joint task. ``emo`` is 1 for GoEmotions fit rows (emotion and
-    sentiment losses count) and 0 for rows that only carry a distress label; ``dw`` is the
-    distress loss weight (0 where a row has no distress label)."""
-
-    def __init__(self, y: np.ndarray, s: np.ndarray, emo: np.ndarray, dy: np.ndarray,
-                 dw: np.ndarray) -> None:
-        self.y, self.s = torch.from_numpy(y), torch.from_numpy(s)
-        self.emo, self.dy, self.dw = (torch.from_numpy(a.astype(np.float32)) for a in (emo, dy, dw))
-
-
-def loss_fn(logits: torch.Tensor, t: Targets, idx: np.ndarray, distress_weight: float
-            ) -> torch.Tensor:
-    emo = t.emo[idx]
-    n = emo.sum().clamp(min=1.0)
-    bce = nn.functional.binary_cross_entropy_with_logits(
-        logits[:, :28], t.y[idx], reduction="none").mean(1)
-    ce = -(t.s[idx] * torch.log_softmax(logits[:, 28:N_OUT], dim=1)).sum(1)
-    # sentiment is easier; keep it from dominating the emotion labels
-    loss = ((bce + 0.1 * ce) * emo).sum() / n
-    dw = t.dw[idx]
-    if distress_weight and float(dw.sum()) > 0:
-        dist = nn.functional.binary_cross_entropy_with_logits(
-            logits[:, DISTRESS], t.dy[idx], reduction="none")
-        loss = loss + distress_weight * (dist * dw).sum() / dw.sum()
-    return loss
-
-
-def distress_rows(fit_x: list[str], hold_x: list[str]
-                  ) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray, np.ndarray]:
-    """Distress labels for the GoEmotions fit rows, and the rows only the distress task has.
-
-    Labels and weights are train_distress.load's fitted rows (weights capped, as for the heads).
-    A GoEmotions comment that train_distress holds out or the rules flag gets no distress
-    label; one in this script's emotion hold-out is left out, so the calibration slice stays
-    unseen. Extra texts are redacted, as heard redacts before scoring.
-    """
-    fit, _ = train_distress.load(C.GOEMO)
-    labelled = {t: (y, min(w, DISTRESS_WEIGHT_CAP)) for t, y, w in fit}
-    dy = np.array([labelled.get(t, (0, 0.0))[0] for t in fit_x], dtype=np.float32)
-    dw = np.array([labelled.get(t, (0, 0.0))[1] for t in fit_x], dtype=np.float32)
-    known = set(fit_x) | set(hold_x)
-    extra = [(t, y, w) for t, (y, w) in labelled.items() if t not in known]
-    return (dy, dw, [redact(t).text for t, _, _ in extra],
-            np.array([y for _, y, _ in extra], dtype=np.float32),
-            np.array([w for _, _, w in extra], dtype=np.float32))
-
-
-@torch.no_grad()
-def distress_report(top: Top, bert: nn.Module, tok: Tokenizer, n_frozen: int) -> None:
-    """Held-out distress recall of the auxiliary logit at a 2 % customer-care flag rate (an
-    indication only: the shipped heads are trained on the exported vector afterwards)."""
-    _, checks = train_distress.load(C.GOEMO)
-    scores = {}
-    for name in ("dev held-out (authored)", "customer-care test"):
-        seqs = [e.ids for e in tok.encode_batch([redact(t).text for t, _ in checks[name]])]
-        cache = cached_lower(bert, seqs, n_frozen, f"distress-{name.split()[0]}-{len(seqs)}")
-        scores[name] = predict_top(top, cache)[:, DISTRESS]
-    rows = checks["dev held-out (authored)"]
-    thr = float(np.quantile(scores["customer-care test"], 0.98))
-    flags = (scores["dev held-out (authored)"] >= thr).tolist()
-    print(f"  distress logit, dev held-out at 2 % care flags: "
-          f"{train_distress.flag_summary(flags, rows)}", flush=True)
+def loss_fn(logits: torch.Tensor, y: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
+    bce = nn.functional.binary_cross_entropy_with_logits(logits[:, :28], y)
+    ce = -(s * torch.log_softmax(logits[:, 28:], dim=1)).sum(1).mean()
+    return bce + 0.1 * ce  # sentiment is easier; keep it from dominating the emotion labels
 
 
 @torch.no_grad()
 def predict_top(top: Top, cache: list[torch.Tensor]) -> np.ndarray:
     top.eval()
     lens = np.array([c.shape[0] for c in cache])
-    out = np.zeros((len(cache), top.head.out_features), dtype=np.float32)
+    out = np.zeros((len(cache), 31), dtype=np.float32)
     for idx in batches_by_length(lens, 256, None):
         h, mask = collate(cache, idx)
         out[idx] = top(h, mask).numpy()
@@ -264,26 +189,8 @@ def train(args: argparse.Namespace) -> None:
     print(f"caching lower {n_frozen} layers for {len(fit_seq)} + {len(hold_seq)} texts", flush=True)
     fit_cache = cached_lower(bert, fit_seq, n_frozen, "fit")
     hold_cache = cached_lower(bert, hold_seq, n_frozen, "holdout")
-    dy, dw, extra_x, extra_dy, extra_dw = distress_rows(fit_x, hold_x)
-    if args.distress_weight:
-        extra_seq = [e.ids for e in tok.encode_batch(extra_x)]
-        fit_cache = fit_cache + cached_lower(bert, extra_seq, n_frozen, f"distress-{len(extra_x)}")
-        fit_seq = fit_seq + extra_seq
-        n_extra = len(extra_x)
-        print(f"distress task: {int(dy.sum() + extra_dy.sum())} crisis rows, "
-              f"{len(extra_x)} rows beyond GoEmotions", flush=True)
-    else:
-        n_extra, dw = 0, np.zeros_like(dw)
-    pad_rows = np.zeros((n_extra, 28), dtype=np.float32)
-    targets = Targets(
-        np.concatenate([fit_y, pad_rows]),
-        np.concatenate([C.sentiment_targets(fit_y), np.zeros((n_extra, 3), dtype=np.float32)]),
-        np.concatenate([np.ones(len(fit_y)), np.zeros(n_extra)]),
-        np.concatenate([dy, extra_dy[:n_extra]]),
-        np.concatenate([dw, extra_dw[:n_extra]]),
-    )
 
-    top = Top(nn.ModuleList(bert.encoder.layer[n_frozen:]), N_OUT + 1)
+    top = Top(nn.ModuleList(bert.encoder.layer[n_frozen:]), 31)
     params = [
         {"params": top.layers.parameters(), "lr": args.lr},
         {"params": top.head.parameters(), "lr": args.head_lr},
@@ -297,13 +204,15 @@ def train(args: argparse.Namespace) -> None:
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min((s + 1) / max(warm, 1), max(0.0, (total - s) / max(total - warm, 1)))
     )
+    y_t = torch.from_numpy(fit_y)
+    s_t = torch.from_numpy(C.sentiment_targets(fit_y))
     best_f1, best_state = -1.0, None
     for epoch in range(args.epochs):
         top.train()
         t0, run = time.time(), 0.0
         for k, idx in enumerate(batches_by_length(lens, args.batch_size, rng)):
             h, mask = collate(fit_cache, idx)
-            loss = loss_fn(top(h, mask), targets, idx, args.distress_weight)
+            loss = loss_fn(top(h, mask), y_t[idx], s_t[idx])
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(top.parameters(), 1.0)
@@ -319,8 +228,6 @@ def train(args: argparse.Namespace) -> None:
         macro, micro, _ = C.f1_report(p >= th, hold_y)
         print(f"epoch {epoch}: held-out macro-F1 {macro:.4f} micro {micro:.4f} "
               f"({time.time() - t0:.0f}s)", flush=True)
-        if args.distress_weight:
-            distress_report(top, bert, tok, n_frozen)
         if macro > best_f1:
             best_f1 = macro
             best_state = {k: v.clone() for k, v in top.state_dict().items()}
@@ -347,7 +254,6 @@ def export(full: Full, tok: Tokenizer, hold_x: list[str], hold_y: np.ndarray,
     int8 = C.ARTIFACTS / "emotions-minilm.int8.onnx"
     quantize_dynamic(str(fp32), str(int8), weight_type=QuantType.QInt8)
     expose_pooled(int8)  # the distress head reads the sentence vector from the same pass
-    save_distress_head(full.top)
     shutil.copy(minilm_dir() / "tokenizer.json", C.ARTIFACTS / "minilm-tokenizer.json")
     logits = onnx_logits(int8, tok, hold_x)
     with torch.no_grad():  # how far int8 drifts from the fp32 network on real texts
@@ -361,14 +267,6 @@ def export(full: Full, tok: Tokenizer, hold_x: list[str], hold_y: np.ndarray,
                        "top_layers_trained": args.top_layers, "epochs": args.epochs})
 
 
-def save_distress_head(top: Top) -> None:
-    """The auxiliary distress logit, as the default profile's distress head (its threshold is
-    set by train_distress_head.py on held-out rows)."""
-    w = top.head.weight[DISTRESS].detach().numpy()
-    b = float(top.head.bias[DISTRESS].detach())
-    DistressHead.linear(w, b).save(head_path("minilm-int8", C.ARTIFACTS))
-
-
 def onnx_logits(path: Path, tok: Tokenizer, texts: list[str]) -> np.ndarray:
     import onnxruntime as ort
 
@@ -377,7 +275,7 @@ def onnx_logits(path: Path, tok: Tokenizer, texts: list[str]) -> np.ndarray:
     sess = ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
     seqs = [e.ids for e in tok.encode_batch(texts)]
     lens = np.array([len(s) for s in seqs])
-    out = np.zeros((len(texts), N_OUT), dtype=np.float32)
+    out = np.zeros((len(texts), 31), dtype=np.float32)
     for idx in batches_by_length(lens, 32, None):
         ids, mask = pad(seqs, idx)
         out[idx] = sess.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})[0]
@@ -430,8 +328,6 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--head-lr", type=float, default=2e-3)
-    ap.add_argument("--distress-weight", type=float, default=1.0,
-                    help="weight of the auxiliary distress loss (0: emotions and sentiment only)")
     ap.add_argument("--recalibrate", action="store_true",
                     help="only refit calibration/thresholds of the shipped int8 model")
     args = ap.parse_args()

@@ -1,4 +1,4 @@
-"""Train the fast profile's distress head and set both heads' thresholds.
+"""Train the distress heads: small neural nets over each emotion model's sentence vector.
 
     .venv/bin/python training/train_distress_head.py /work/shared/datasets/goemotions
 
@@ -6,11 +6,6 @@ The lexicon and the recall net (train_distress.py) only see crisis language they
 for. The heads read what the emotion model already computes for every message (MiniLM's
 mean-pooled vector in the default profile, the static model's mean token embedding in the
 fast one), so they can recognise wording no rule lists, at the cost of one dot product.
-
-The default profile's head is the distress logit MiniLM's top layers were fine-tuned with
-(train_default.py writes it); a second net fitted on that vector would read rows the encoder
-has already fitted, and on held-out rows it did worse. This script only sets its threshold.
-The fast profile's static vectors were never trained on distress, so its head is fitted here.
 
 Data and split are train_distress.py's (``load``): authored development rows split 80/20 by a
 hash of the text, GoEmotions train comments and customer-care dev turns as negatives; the eval
@@ -44,7 +39,7 @@ import train_distress  # noqa: E402  (same folder; training scripts are not a pa
 
 from heard.redaction import redact  # noqa: E402
 from heard.signals import distress  # noqa: E402
-from heard.signals.models.distress_head import DistressHead, head_path, load_head  # noqa: E402
+from heard.signals.models.distress_head import DistressHead, head_path  # noqa: E402
 from heard.signals.models.emotions import (  # noqa: E402
     ARTIFACTS,
     OnnxEmotionModel,
@@ -142,12 +137,7 @@ def main() -> None:
     fit, checks = train_distress.load(args.goemotions)
     for model in (OnnxEmotionModel(), StaticEmotionModel()):
         print(f"{model.name}:")
-        if isinstance(model, OnnxEmotionModel):
-            head = load_head(model.name)  # written by train_default.py
-            assert head is not None, "run training/train_default.py first"
-        else:
-            head = fit_net(model, fit)
-        head = set_threshold(model, head, checks)
+        head = set_threshold(model, fit_net(model, fit), checks)
         head.save(head_path(model.name, ARTIFACTS))
         print(f"  threshold {head.threshold:.4f}, {len(fit)} rows fitted")
 

@@ -1,11 +1,8 @@
-"""The distress head: a small net over the emotion model's sentence vector.
+"""The distress head: a small neural net over the emotion model's sentence vector.
 
 It reads the vector the emotion model computes anyway (``EmotionOutput.features``), so it
 costs two small matrix products per batch, and it recognises crisis wording the lexicon has
-no words for. The default profile's head is the distress logit MiniLM was fine-tuned with
-(training/train_default.py); the fast profile's is a one-hidden-layer net over the static
-model's vector (training/train_distress_head.py, which sets both thresholds). See
-docs/models/distress.md.
+no words for. Trained by training/train_distress_head.py; see docs/models/distress.md.
 """
 
 from __future__ import annotations
@@ -47,18 +44,6 @@ class DistressHead:
         p, t = self.probabilities(features), self.threshold
         scaled: FloatArray = np.where(p < t, 0.5 * p / t, 0.5 + 0.5 * (p - t) / (1.0 - t))
         return scaled
-
-    @classmethod
-    def linear(cls, w: FloatArray, b: float) -> DistressHead:
-        """A logistic head ``sigmoid(features @ w + b)`` in the same form: two hidden units,
-        ``relu(z) - relu(-z) == z``, so the runtime and the artifact format stay one."""
-        return cls(
-            w1=np.stack([w, -w], axis=1).astype(np.float32),
-            b1=np.array([b, -b], dtype=np.float32),
-            w2=np.array([1.0, -1.0], dtype=np.float32),
-            b2=0.0,
-            threshold=0.5,
-        )
 
     def with_threshold(self, threshold: float) -> DistressHead:
         return replace(self, threshold=threshold)
