@@ -193,11 +193,12 @@ def test_scoring_path_uses_the_head() -> None:
         assert ordinary.score.distress["flag"] is False
 
 
-# Eval v6 (docs/models/distress.md), written blind and scored once by the detector of commit
-# 9c9958a: default recall 0.997, precision 0.793; fast 0.943 / 0.784; rules alone
-# 0.617 / 0.898. These floors sit just under those figures.
+# Eval v6 (docs/models/distress.md), written blind. Second scoring, detector of commit
+# cd1dc2d (the first, 9c9958a, had MiniLM fine-tuned on distress; withdrawn because it broke
+# the emotion readings of crisis messages): default recall 0.983, precision 0.743; fast
+# 0.943 / 0.784; rules alone 0.617 / 0.898. These floors sit just under those figures.
 def test_eval_recall_regression_floors() -> None:
-    for profile, min_recall, min_precision in (("default", 0.99, 0.78), ("fast", 0.93, 0.77)):
+    for profile, min_recall, min_precision in (("default", 0.98, 0.73), ("fast", 0.93, 0.77)):
         recall, precision = _recall_precision("distress_eval.jsonl", profile)
         assert recall >= min_recall, profile
         assert precision >= min_precision, profile
@@ -213,13 +214,13 @@ def test_eval_recall_meets_the_target_in_the_default_profile() -> None:
 
 def test_strong_customer_emotion_is_mostly_not_a_crisis() -> None:
     # Angry, worried or despairing customers with no risk, never fitted: the held-out train6
-    # sentences (17 of 76 flagged in the default profile at commit 9c9958a; the first head
-    # flagged 27) and eval v6's first 160 hard negatives (44 flagged). Ceilings against the
+    # sentences (16 of 76 flagged in the default profile at commit cd1dc2d; the first head
+    # flagged 27) and eval v6's first 160 hard negatives (54 flagged). Ceilings against the
     # detector drifting further towards "upset means crisis", its weakest point.
     lines = (DATA / "authored" / "train6_hardneg.txt").read_text(encoding="utf-8").splitlines()
     held_out = [t for t in lines if t.strip() and _held_out(t)]
     upset = (DATA / "authored" / "eval6_hardneg.txt").read_text(encoding="utf-8").splitlines()
-    for texts, ceiling in ((held_out, 0.25), (upset[:160], 0.30)):
+    for texts, ceiling in ((held_out, 0.25), (upset[:160], 0.35)):
         assert len(texts) > 50
         flagged = sum(bool(m.score.distress["flag"]) for m in score_messages(texts))
         assert flagged <= ceiling * len(texts)
