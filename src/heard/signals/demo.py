@@ -105,11 +105,15 @@ def _real_conversations(now: datetime) -> list[ConversationRecord]:
     records.sort(key=lambda r: (r.started_at or now, r.external_id))
     step = timedelta(days=REAL_SPREAD_DAYS) / max(len(records), 1)
     start = now - timedelta(days=REAL_SPREAD_DAYS)
-    return [_retime(r, start + i * step) for i, r in enumerate(records)]
+    return [_retime(r, start + i * step, now) for i, r in enumerate(records)]
 
 
-def _retime(record: ConversationRecord, new_start: datetime) -> ConversationRecord:
+def _retime(record: ConversationRecord, new_start: datetime, now: datetime) -> ConversationRecord:
     origin = record.started_at or new_start
+    # A long conversation placed near the end of the spread must still have ended by now:
+    # nothing in the demo happens in the future.
+    last = max((m.at for m in record.messages if m.at), default=origin)
+    new_start = min(new_start, now - (last - origin))
 
     def moved(m: Message) -> Message:
         return dataclasses.replace(m, at=new_start + (m.at - origin) if m.at else new_start)
