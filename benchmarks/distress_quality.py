@@ -15,6 +15,7 @@ import argparse
 import json
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from heard.signals.distress import detect_distress
@@ -28,8 +29,9 @@ UPSET = DATA / "authored" / "eval6_hardneg.txt"
 UPSET_LINES = 160
 
 
-def _upset_customers() -> set[str]:
-    return set(UPSET.read_text(encoding="utf-8").splitlines()[:UPSET_LINES])
+@cache  # read once, not once per profile and set
+def _upset_customers() -> frozenset[str]:
+    return frozenset(UPSET.read_text(encoding="utf-8").splitlines()[:UPSET_LINES])
 
 
 def _rules(texts: list[str]) -> list[bool]:

@@ -59,13 +59,10 @@ AUTHORED = "dev held-out (authored)"
 CARE = "customer-care test"
 
 
-WEIGHTS = {"minilm-int8": "emotions-minilm.int8.onnx", "static-mlp": "emotions-static.npz"}
-
-
 def vectors(model: OnnxEmotionModel | StaticEmotionModel, texts: list[str]) -> np.ndarray:
     """Sentence vectors of the redacted texts, cached by the model's weights and the texts
     (a retrained emotion model must not be read from an old cache)."""
-    digest = hashlib.sha1((ARTIFACTS / WEIGHTS[model.name]).read_bytes())
+    digest = hashlib.sha1((ARTIFACTS / model.weights_file).read_bytes())
     digest.update("\x00".join(texts).encode())
     path = CACHE / f"distress-{model.name}-{digest.hexdigest()[:16]}.npy"
     if path.exists():

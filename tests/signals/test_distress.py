@@ -227,6 +227,7 @@ def test_strong_customer_emotion_is_mostly_not_a_crisis() -> None:
 
 
 def test_why_flagged_names_the_kinds_or_says_only_a_model_saw_it() -> None:
-    assert why_flagged(["self_harm", "medical_emergency"]) == "self-harm, medical emergency"
-    assert why_flagged(["learned"]) == why_flagged([]) != ""
-    assert "model" in why_flagged(["learned"])
+    assert why_flagged(True, ["self_harm", "medical_emergency"]) == "self-harm, medical emergency"
+    assert why_flagged(True, ["learned"]) == why_flagged(True, []) != ""
+    assert "model" in why_flagged(True, ["learned"])
+    assert why_flagged(False, ["self_harm"]) == ""

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 DATA = Path(__file__).resolve().parents[3] / "data" / "customer-care-twitter"
 SYNTHETIC_CONVERSATIONS = 1500
 # The profile a deployment scores with unless told otherwise (HEARD_SIGNALS_PROFILE), so the
-# demo inbox shows what a new user would get; about 10 s more than the fast one.
+# demo inbox shows what a new user would get; about 2 s more than the fast one.
 PROFILE = "default"
 REAL_SPREAD_DAYS = 21
 OPEN_WINDOW = timedelta(days=2)  # older cases were resolved in the demo's story

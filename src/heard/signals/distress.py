@@ -770,7 +770,7 @@ def _confidence(p: float, found: Mapping[str, float], masked: int) -> float:
 # Every pattern that can change a result: the lexicon, the cue families that name a signal
 # (the combination tier flags only when one of them is present) and the two masks (a masked
 # idiom or denial lowers the confidence of a "no"). Built from the compiled patterns, so it
-# follows every edit to them; tests/signals/test_distress_prefilter.py checks that
+# follows every edit to them; tests/signals/test_prefilter.py checks that
 # pre-filtered and full readings are identical.
 _PREFILTER = Prefilter(
     [
@@ -871,9 +871,11 @@ def detect_distress(
     return [detect_one(t, e, h) for t, e, h in zip(texts, per_text, scores, strict=True)]
 
 
-def why_flagged(signals: list[str]) -> str:
+def why_flagged(flag: bool, signals: list[str]) -> str:
     """The reasons for a flag in words a specialist reads at a glance, e.g. "self-harm,
-    medical emergency"; "model reading" when only a learned model said yes."""
+    medical emergency"; "model reading" when only a learned model said yes; "" for no flag."""
+    if not flag:
+        return ""
     return ", ".join(SIGNAL_LABELS.get(s, s.replace("_", " ")) for s in signals) or (
         SIGNAL_LABELS[LEARNED]
     )

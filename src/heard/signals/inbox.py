@@ -109,7 +109,7 @@ def _row(interaction: Interaction, conv: Conversation, score: Score | None) -> d
             "intensity": round(score.intensity, 2),
             "distress": score.distress_flag,
             "distress_signals": score.distress_signals,
-            "distress_why": why_flagged(score.distress_signals) if score.distress_flag else "",
+            "distress_why": why_flagged(score.distress_flag, score.distress_signals),
             "distress_probability": round(score.distress_probability, 2),
             "effort": round(score.effort, 2),
             "effort_cues": score.effort_cues,

@@ -71,7 +71,7 @@ def _item(
         "sentiment": score.sentiment,
         "distress": score.distress_flag,
         "distress_signals": score.distress_signals,
-        "distress_why": why_flagged(score.distress_signals) if score.distress_flag else "",
+        "distress_why": why_flagged(score.distress_flag, score.distress_signals),
         "confidence": score.confidence,
         "min_confidence": round(score.min_confidence, 2),
         "reviewed_at": review.reviewed_at.isoformat(timespec="minutes")

@@ -54,6 +54,7 @@ class OnnxEmotionModel:
     """all-MiniLM-L6-v2 fine-tuned on GoEmotions, int8-quantised ONNX."""
 
     name = "minilm-int8"
+    weights_file = "emotions-minilm.int8.onnx"
     dims = 384
     # Measured on 2 cores: batches of ~32 length-sorted texts are faster than 64 or 128
     # (less padding, activations stay in cache), so bigger requests are cut to this size.
@@ -79,7 +80,7 @@ class OnnxEmotionModel:
         opts.intra_op_num_threads = _threads()
         opts.inter_op_num_threads = 1
         self._session = ort.InferenceSession(
-            str(onnx_path or artifacts / "emotions-minilm.int8.onnx"),
+            str(onnx_path or artifacts / self.weights_file),
             opts,
             providers=["CPUExecutionProvider"],
         )
@@ -125,9 +126,10 @@ class StaticEmotionModel:
     """Static token embeddings (model2vec-distilled from MiniLM, fine-tuned) + MLP, numpy only."""
 
     name = "static-mlp"
+    weights_file = "emotions-static.npz"
 
     def __init__(self, artifacts: Path = ARTIFACTS, max_tokens: int = 256) -> None:
-        with np.load(artifacts / "emotions-static.npz") as z:
+        with np.load(artifacts / self.weights_file) as z:
             # Dequantise once at load: float32 lookups are faster than int8 + scale per call.
             self._emb = (z["emb_q"].astype(np.float32) * z["emb_scale"][:, None]).astype(np.float32)
             self._w1, self._b1 = z["w1"].astype(np.float32), z["b1"].astype(np.float32)
